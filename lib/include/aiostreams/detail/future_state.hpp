@@ -1,0 +1,101 @@
+// Shared state behind Future<T> and the tasks made by create_task (a task is a future, as
+// in asyncio). Single-threaded: only the owning loop's thread touches it.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "aiostreams/errors.hpp"
+#include "aiostreams/loop.hpp"
+
+namespace aiostreams::detail {
+
+/// The value a Future<void> stores.
+struct Unit {};
+template <class T>
+using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
+
+class FutureBase : public std::enable_shared_from_this<FutureBase> {
+ public:
+  enum class State : std::uint8_t { pending, finished, cancelled };
+  using CallbackId = std::uint64_t;
+
+  explicit FutureBase(Loop& loop) : loop_(&loop) {}
+  FutureBase(const FutureBase&) = delete;
+  FutureBase& operator=(const FutureBase&) = delete;
+  /// Reports an exception that was set but never retrieved to the loop's handler.
+  virtual ~FutureBase();
+
+  Loop& loop() const noexcept { return *loop_; }
+  bool done() const noexcept { return state_ != State::pending; }
+  bool cancelled() const noexcept { return state_ == State::cancelled; }
+
+  /// Cancels a pending future: it becomes cancelled and its callbacks are scheduled.
+  /// Returns false if it was already done. A task overrides this to cancel its coroutine.
+  virtual bool cancel();
+
+  /// Finishes the future with an exception. Throws InvalidStateError if already done.
+  void set_exception(std::exception_ptr error);
+
+  /// The stored exception or nullptr. Throws CancelledError if cancelled and
+  /// InvalidStateError if pending. Marks the exception as retrieved.
+  std::exception_ptr exception();
+
+  /// Throws what result() would throw: InvalidStateError if pending, CancelledError if
+  /// cancelled, the stored exception if any. Marks an exception as retrieved.
+  void rethrow_if_failed();
+
+  /// Schedules cb through the loop (call_soon) when the future is done; at once (still via
+  /// call_soon) if it is done already. Returns an id for remove_done_callback().
+  CallbackId add_done_callback(Callback cb);
+  /// Removes a callback that has not been scheduled yet. Returns whether it was found.
+  bool remove_done_callback(CallbackId id);
+
+  /// Used by the loop when destroying pending tasks: drops callbacks without running them.
+  void drop_callbacks() noexcept { callbacks_.clear(); }
+
+ protected:
+  /// Moves to `state` and schedules every callback.
+  void finish(State state);
+  void check_settable() const;
+
+  const char* description_ = "Future";  // for "<description> exception was never retrieved"
+
+ private:
+  Loop* loop_;
+  State state_ = State::pending;
+  bool retrieved_ = false;
+  std::exception_ptr error_;
+  CallbackId next_callback_id_ = 0;
+  std::vector<std::pair<CallbackId, Callback>> callbacks_;
+};
+
+template <class T>
+class FutureState : public FutureBase {
+ public:
+  using FutureBase::FutureBase;
+
+  template <class... Args>
+  void set_result(Args&&... args) {
+    check_settable();
+    value_.emplace(std::forward<Args>(args)...);
+    finish(State::finished);
+  }
+
+  /// The result: a reference to the stored value (throws as rethrow_if_failed()).
+  Stored<T>& result() {
+    rethrow_if_failed();
+    return *value_;
+  }
+
+ private:
+  std::optional<Stored<T>> value_;
+};
+
+}  // namespace aiostreams::detail

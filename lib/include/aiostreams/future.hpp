@@ -1,0 +1,79 @@
+// Future<T>: asyncio.Future. A handle to shared state; copies refer to the same future.
+#pragma once
+
+#include <memory>
+
+#include "aiostreams/detail/task_base.hpp"
+
+namespace aiostreams {
+
+/// A result that will be set later, awaitable from any task on the same loop.
+/// Copies share one state. Awaiting a done future does not suspend.
+/// `co_await f` returns a copy of the result, or throws the stored exception, or
+/// CancelledError if the future was cancelled.
+template <class T>
+class Future {
+ public:
+  /// A pending future on the thread's running loop (RuntimeError if there is none).
+  Future() : Future(get_running_loop()) {}
+  explicit Future(Loop& loop) : state_(std::make_shared<detail::FutureState<T>>(loop)) {}
+  explicit Future(std::shared_ptr<detail::FutureState<T>> state) : state_(std::move(state)) {}
+
+  bool done() const noexcept { return state_->done(); }
+  bool cancelled() const noexcept { return state_->cancelled(); }
+  /// Cancels the future (for a task: cancels the task's coroutine, asyncio's Task.cancel()).
+  /// Returns false if it was already done.
+  bool cancel() { return state_->cancel(); }
+
+  /// Sets the result. Throws InvalidStateError if the future is done.
+  template <class... Args>
+  void set_result(Args&&... args) {
+    state_->set_result(std::forward<Args>(args)...);
+  }
+  /// Sets an exception. Throws InvalidStateError if the future is done.
+  void set_exception(std::exception_ptr error) { state_->set_exception(std::move(error)); }
+  template <class E>
+  void set_exception(E error) {
+    state_->set_exception(std::make_exception_ptr(std::move(error)));
+  }
+
+  /// The result of a done future; throws the stored exception, CancelledError, or
+  /// InvalidStateError if still pending.
+  decltype(auto) result() const {
+    if constexpr (std::is_void_v<T>) {
+      state_->rethrow_if_failed();
+    } else {
+      return static_cast<const T&>(state_->result());
+    }
+  }
+  /// The exception of a done future, or nullptr (CancelledError if cancelled).
+  std::exception_ptr exception() const { return state_->exception(); }
+
+  /// Runs cb (through the loop's ready queue) once the future is done.
+  detail::FutureBase::CallbackId add_done_callback(Callback cb) const { return state_->add_done_callback(std::move(cb)); }
+  bool remove_done_callback(detail::FutureBase::CallbackId id) const { return state_->remove_done_callback(id); }
+
+  Loop& loop() const noexcept { return state_->loop(); }
+  const std::shared_ptr<detail::FutureState<T>>& state() const noexcept { return state_; }
+
+  auto operator co_await() const noexcept {
+    struct Awaiter : detail::FutureWait {
+      std::shared_ptr<detail::FutureState<T>> state;
+      explicit Awaiter(std::shared_ptr<detail::FutureState<T>> s) : detail::FutureWait(*s), state(std::move(s)) {}
+      T await_resume() {
+        detail::FutureWait::await_resume();
+        if constexpr (std::is_void_v<T>) {
+          state->rethrow_if_failed();
+        } else {
+          return state->result();
+        }
+      }
+    };
+    return Awaiter{state_};
+  }
+
+ private:
+  std::shared_ptr<detail::FutureState<T>> state_;
+};
+
+}  // namespace aiostreams

@@ -1,0 +1,135 @@
+// The event loop interface: asyncio's AbstractEventLoop, reduced to what streams need.
+// Backends (SimLoop in sim/, AsioLoop in lib/) implement it; everything above it is shared.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace aiostreams {
+
+namespace detail {
+class FutureBase;
+class TaskBase;
+struct TimerState;
+}  // namespace detail
+
+using Callback = std::function<void()>;
+
+/// A scheduled call_at/call_later callback. cancel() is idempotent; a cancelled timer's
+/// callback never runs.
+class TimerHandle {
+ public:
+  TimerHandle() = default;
+  explicit TimerHandle(std::shared_ptr<detail::TimerState> state) : state_(std::move(state)) {}
+  void cancel();
+  bool cancelled() const;
+
+ private:
+  std::shared_ptr<detail::TimerState> state_;
+};
+
+/// What the loop hands its exception handler (asyncio's context dict).
+struct ExceptionContext {
+  std::string message;
+  std::exception_ptr exception;
+};
+using ExceptionHandler = std::function<void(const ExceptionContext&)>;
+
+/// A single-threaded event loop. Callbacks run in FIFO order from the ready queue; timers
+/// become ready when their time comes. Nothing ever runs inline from call_soon.
+class Loop {
+ public:
+  Loop();
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  virtual ~Loop();
+
+  /// Schedules cb to run on a later iteration (asyncio's call_soon).
+  virtual void call_soon(Callback cb) = 0;
+  /// Schedules cb at absolute loop time `when` (seconds, same clock as time()).
+  virtual TimerHandle call_at(double when, Callback cb) = 0;
+  /// Schedules cb `delay` seconds from now.
+  TimerHandle call_later(double delay, Callback cb) { return call_at(time() + delay, std::move(cb)); }
+  /// The loop's clock in seconds: virtual on the simulator, monotonic on real backends.
+  virtual double time() const = 0;
+
+  /// Runs callbacks until stop() is called.
+  virtual void run_forever() = 0;
+  /// Makes run_forever() return after the current iteration.
+  virtual void stop() = 0;
+  /// True while run_forever()/run_until_* is executing on this thread.
+  bool is_running() const { return running_; }
+
+  /// Replaces the handler for errors nobody awaited (nullptr restores the default, which
+  /// prints the message and the exception to stderr).
+  void set_exception_handler(ExceptionHandler handler) { handler_ = std::move(handler); }
+  /// Reports an error nobody awaited. Never throws and never terminates: an exception from
+  /// the handler itself is printed by the default handler.
+  void call_exception_handler(const ExceptionContext& context) noexcept;
+  static void default_exception_handler(const ExceptionContext& context) noexcept;
+
+  /// Destroys the coroutine of every task that is still pending ("Task was destroyed but it
+  /// is pending", as asyncio warns); called by run() on exit and by backends' destructors.
+  void close_pending_tasks() noexcept;
+
+  /// How many tasks were created on this loop and are not finished.
+  std::size_t pending_task_count() const noexcept;
+  /// The tasks that are not finished, in creation order.
+  std::vector<std::shared_ptr<detail::FutureBase>> pending_tasks() const;
+
+ protected:
+  /// Sets the running flag and the thread's current loop for the lifetime of the scope.
+  class RunningScope {
+   public:
+    explicit RunningScope(Loop& loop);
+    ~RunningScope();
+    RunningScope(const RunningScope&) = delete;
+    RunningScope& operator=(const RunningScope&) = delete;
+
+   private:
+    Loop& loop_;
+    Loop* previous_;
+    bool was_running_;
+  };
+
+  /// Runs one callback, reporting an escaping exception through the exception handler.
+  void run_callback(Callback& cb) noexcept;
+
+ private:
+  friend class detail::TaskBase;
+  bool running_ = false;
+  ExceptionHandler handler_;
+  detail::TaskBase* tasks_head_ = nullptr;  // live tasks in creation order (intrusive list)
+  detail::TaskBase* tasks_tail_ = nullptr;
+};
+
+/// The loop running on this thread. Throws RuntimeError("no running event loop") outside one.
+Loop& get_running_loop();
+/// The loop running on this thread, or nullptr.
+Loop* current_loop() noexcept;
+
+/// Makes `loop` the thread's current loop for the scope's lifetime, so that code driving a
+/// loop by hand (tests, the scenario runner) can create futures and tasks outside run().
+class CurrentLoopScope {
+ public:
+  explicit CurrentLoopScope(Loop& loop);
+  ~CurrentLoopScope();
+  CurrentLoopScope(const CurrentLoopScope&) = delete;
+  CurrentLoopScope& operator=(const CurrentLoopScope&) = delete;
+
+ private:
+  Loop* previous_;
+};
+
+namespace detail {
+struct TimerState {
+  Callback callback;
+  bool cancelled = false;
+};
+}  // namespace detail
+
+}  // namespace aiostreams

@@ -1,0 +1,69 @@
+#include "aiostreams/detail/future_state.hpp"
+
+#include <algorithm>
+
+namespace aiostreams::detail {
+
+FutureBase::~FutureBase() {
+  if (error_ && !retrieved_) {
+    loop_->call_exception_handler({std::string(description_) + " exception was never retrieved", error_});
+  }
+}
+
+bool FutureBase::cancel() {
+  if (done()) return false;
+  finish(State::cancelled);
+  return true;
+}
+
+void FutureBase::check_settable() const {
+  if (done()) throw InvalidStateError("invalid state: the future is already done");
+}
+
+void FutureBase::set_exception(std::exception_ptr error) {
+  check_settable();
+  error_ = std::move(error);
+  finish(State::finished);
+}
+
+std::exception_ptr FutureBase::exception() {
+  if (state_ == State::pending) throw InvalidStateError("Exception is not set.");
+  if (state_ == State::cancelled) throw CancelledError();
+  retrieved_ = true;
+  return error_;
+}
+
+void FutureBase::rethrow_if_failed() {
+  if (state_ == State::pending) throw InvalidStateError("Result is not set.");
+  if (state_ == State::cancelled) throw CancelledError();
+  if (error_) {
+    retrieved_ = true;
+    std::rethrow_exception(error_);
+  }
+}
+
+FutureBase::CallbackId FutureBase::add_done_callback(Callback cb) {
+  const CallbackId id = next_callback_id_++;
+  if (done()) {
+    loop_->call_soon(std::move(cb));
+  } else {
+    callbacks_.emplace_back(id, std::move(cb));
+  }
+  return id;
+}
+
+bool FutureBase::remove_done_callback(CallbackId id) {
+  auto it = std::find_if(callbacks_.begin(), callbacks_.end(), [id](const auto& entry) { return entry.first == id; });
+  if (it == callbacks_.end()) return false;
+  callbacks_.erase(it);
+  return true;
+}
+
+void FutureBase::finish(State state) {
+  state_ = state;
+  auto callbacks = std::move(callbacks_);
+  callbacks_.clear();
+  for (auto& entry : callbacks) loop_->call_soon(std::move(entry.second));
+}
+
+}  // namespace aiostreams::detail

@@ -1,0 +1,114 @@
+#include "aiostreams/loop.hpp"
+
+#include <cstdio>
+#include <vector>
+
+#include "aiostreams/detail/task_base.hpp"
+#include "aiostreams/errors.hpp"
+
+namespace aiostreams {
+
+namespace {
+thread_local Loop* thread_loop = nullptr;
+
+std::string describe(const std::exception_ptr& error) {
+  if (!error) return {};
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (const CancelledError&) {
+    return "CancelledError";
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+}  // namespace
+
+void TimerHandle::cancel() {
+  if (state_ && !state_->cancelled) {
+    state_->cancelled = true;
+    state_->callback = nullptr;  // release what the callback holds now, not when it is popped
+  }
+}
+
+bool TimerHandle::cancelled() const { return state_ && state_->cancelled; }
+
+Loop::Loop() = default;
+Loop::~Loop() = default;
+
+Loop::RunningScope::RunningScope(Loop& loop) : loop_(loop), previous_(thread_loop), was_running_(loop.running_) {
+  if (previous_ != nullptr && previous_ != &loop && previous_->running_) {
+    throw RuntimeError("Cannot run the event loop while another loop is running");
+  }
+  if (loop.running_) throw RuntimeError("This event loop is already running");
+  loop_.running_ = true;
+  thread_loop = &loop;
+}
+
+Loop::RunningScope::~RunningScope() {
+  loop_.running_ = was_running_;
+  thread_loop = previous_;
+}
+
+void Loop::run_callback(Callback& cb) noexcept {
+  try {
+    cb();
+  } catch (...) {
+    call_exception_handler({"Exception in callback", std::current_exception()});
+  }
+}
+
+void Loop::call_exception_handler(const ExceptionContext& context) noexcept {
+  if (!handler_) {
+    default_exception_handler(context);
+    return;
+  }
+  try {
+    handler_(context);
+  } catch (...) {
+    default_exception_handler({"Unhandled error in exception handler", std::current_exception()});
+    default_exception_handler(context);
+  }
+}
+
+void Loop::default_exception_handler(const ExceptionContext& context) noexcept {
+  const std::string detail = describe(context.exception);
+  std::fprintf(stderr, "aiostreams: %s%s%s\n", context.message.c_str(), detail.empty() ? "" : ": ", detail.c_str());
+}
+
+std::vector<std::shared_ptr<detail::FutureBase>> Loop::pending_tasks() const {
+  std::vector<std::shared_ptr<detail::FutureBase>> pending;
+  for (detail::TaskBase* task = tasks_head_; task != nullptr; task = task->next_) {
+    if (!task->future().done()) pending.push_back(task->future().shared_from_this());
+  }
+  return pending;
+}
+
+void Loop::close_pending_tasks() noexcept {
+  auto pending = pending_tasks();
+  for (auto& future : pending) {
+    dynamic_cast<detail::TaskBase&>(*future).destroy_coroutine();
+    future->drop_callbacks();
+  }
+}
+
+std::size_t Loop::pending_task_count() const noexcept {
+  std::size_t count = 0;
+  for (detail::TaskBase* task = tasks_head_; task != nullptr; task = task->next_) {
+    if (!task->future().done()) ++count;
+  }
+  return count;
+}
+
+Loop& get_running_loop() {
+  if (thread_loop == nullptr) throw RuntimeError("no running event loop");
+  return *thread_loop;
+}
+
+Loop* current_loop() noexcept { return thread_loop; }
+
+CurrentLoopScope::CurrentLoopScope(Loop& loop) : previous_(thread_loop) { thread_loop = &loop; }
+CurrentLoopScope::~CurrentLoopScope() { thread_loop = previous_; }
+
+}  // namespace aiostreams

@@ -1,0 +1,66 @@
+#include "aiostreams/detail/task_base.hpp"
+
+namespace aiostreams::detail {
+
+namespace {
+thread_local TaskBase* running_task = nullptr;
+}
+
+TaskBase* current_task() noexcept { return running_task; }
+
+TaskBase& require_current_task(const char* what) {
+  if (running_task == nullptr) throw RuntimeError(std::string("cannot ") + what + " outside of a task");
+  return *running_task;
+}
+
+TaskBase::TaskBase(Loop& loop) : loop_(&loop) {
+  prev_ = loop.tasks_tail_;
+  if (prev_ != nullptr) {
+    prev_->next_ = this;
+  } else {
+    loop.tasks_head_ = this;
+  }
+  loop.tasks_tail_ = this;
+}
+
+TaskBase::~TaskBase() {
+  (prev_ != nullptr ? prev_->next_ : loop_->tasks_head_) = next_;
+  (next_ != nullptr ? next_->prev_ : loop_->tasks_tail_) = prev_;
+}
+
+bool TaskBase::request_cancel() {
+  if (future().done()) return false;
+  if (waiting_on_ != nullptr && waiting_on_->cancel()) return true;
+  must_cancel_ = true;
+  return true;
+}
+
+void TaskBase::resume(std::coroutine_handle<> handle) {
+  TaskBase* previous = running_task;
+  running_task = this;
+  waiting_on_ = nullptr;
+  handle.resume();
+  running_task = previous;
+}
+
+void TaskBase::throw_if_must_cancel() {
+  if (must_cancel_) {
+    must_cancel_ = false;
+    throw CancelledError();
+  }
+}
+
+void TaskBase::suspend_on(FutureBase& awaited, std::coroutine_handle<> handle) {
+  waiting_on_ = &awaited;
+  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  awaited.add_done_callback([self = std::move(self), this, handle] { resume(handle); });
+  // A cancel that arrived while the task ran is delivered by cancelling what it now awaits.
+  if (must_cancel_ && awaited.cancel()) must_cancel_ = false;
+}
+
+void TaskBase::yield_to_loop(std::coroutine_handle<> handle) {
+  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  loop_->call_soon([self = std::move(self), this, handle] { resume(handle); });
+}
+
+}  // namespace aiostreams::detail
