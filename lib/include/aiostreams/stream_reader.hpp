@@ -1,0 +1,178 @@
+// StreamReader: asyncio.StreamReader, with CPython 3.13's exact semantics.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiostreams/detail/byte_buffer.hpp"
+#include "aiostreams/errors.hpp"
+#include "aiostreams/future.hpp"
+#include "aiostreams/task.hpp"
+#include "aiostreams/transport.hpp"
+
+namespace aiostreams {
+
+class StreamReader;
+
+namespace detail {
+
+/// One read call's parameters and progress (CPython's locals in readuntil etc.).
+struct ReadRequest {
+  enum class Kind : std::uint8_t { read, read_all, readline, readuntil, readexactly };
+  Kind kind = Kind::read;
+  std::int64_t n = 0;
+  std::vector<std::string> separators;  // readuntil: sorted by length, stable (CPython's rule)
+  std::int64_t offset = 0;              // readuntil: bytes known not to hold a separator
+  bool waited = false;                  // read(n): it waits at most once
+};
+
+}  // namespace detail
+
+/// The awaitable a read call returns. `co_await` it for the bytes.
+/// When the buffer already satisfies the call (or it fails at once) it completes inside
+/// co_await without suspending, without allocating a coroutine frame and without passing
+/// through the loop. Otherwise the current task waits for data.
+class [[nodiscard]] ReadOperation {
+ public:
+  ReadOperation(StreamReader& reader, detail::ReadRequest request)
+      : reader_(&reader), request_(std::move(request)) {}
+
+  bool await_ready();
+  bool await_suspend(std::coroutine_handle<> awaiting);
+  std::string await_resume();
+
+ private:
+  StreamReader* reader_;
+  detail::ReadRequest request_;
+  std::optional<std::string> value_;
+  Task<std::string> waiting_;  // the slow path, only when the call must wait
+};
+
+/// The awaitable of StreamReader::next_line(): a line, or nullopt at EOF.
+class [[nodiscard]] NextLineOperation {
+ public:
+  explicit NextLineOperation(ReadOperation readline) : readline_(std::move(readline)) {}
+  bool await_ready() { return readline_.await_ready(); }
+  bool await_suspend(std::coroutine_handle<> awaiting) { return readline_.await_suspend(awaiting); }
+  std::optional<std::string> await_resume() {
+    std::string line = readline_.await_resume();
+    if (line.empty()) return std::nullopt;
+    return line;
+  }
+
+ private:
+  ReadOperation readline_;
+};
+
+/// A buffer of received bytes with asyncio's read API. The protocol (or a test) feeds it
+/// with feed_data/feed_eof/set_exception; coroutines read from it. Only one coroutine may
+/// wait on it at a time. Bytes are std::string (binary-safe).
+///
+/// The limit bounds readline/readuntil: a line or chunk before a separator longer than
+/// `limit` raises (LimitOverrunError from readuntil, leaving the buffer intact; ValueError
+/// from readline, discarding the line). With a transport set, reading is paused once more
+/// than 2*limit bytes are buffered and resumed once a read leaves at most `limit`, or
+/// whenever a read must wait.
+///
+/// Cancelling a pending readline/readuntil/readexactly/read(n) consumes nothing. A
+/// cancelled read(-1) loses the blocks it had collected (as in CPython).
+class StreamReader {
+ public:
+  static constexpr std::int64_t default_limit = 1 << 16;
+
+  /// Throws ValueError("Limit cannot be <= 0").
+  explicit StreamReader(std::int64_t limit = default_limit);
+  StreamReader(const StreamReader&) = delete;
+  StreamReader& operator=(const StreamReader&) = delete;
+
+  /// Appends bytes and wakes a waiting reader. Empty data wakes no one.
+  /// Throws AssertionError("feed_data after feed_eof"), even for empty data.
+  void feed_data(std::string_view data);
+  /// Marks EOF and wakes a waiting reader. Idempotent.
+  void feed_eof();
+  /// Stores `error`: every later read throws this same exception, even with data still
+  /// buffered. A waiting reader gets it at once.
+  void set_exception(std::exception_ptr error);
+  template <class E>
+  void set_exception(E error) {
+    set_exception(std::make_exception_ptr(std::move(error)));
+  }
+  /// The stored exception, or nullptr.
+  std::exception_ptr exception() const noexcept { return exception_; }
+  /// True once feed_eof() was called and the buffer is empty.
+  bool at_eof() const noexcept { return eof_ && buffer_.empty(); }
+  /// Gives the reader the transport to pause and resume. Throws AssertionError
+  /// ("Transport already set") the second time.
+  void set_transport(std::shared_ptr<ReadTransport> transport);
+
+  /// read(n): n > 0 returns up to n bytes, waiting only while the buffer is empty (b"" means
+  /// EOF); n == 0 returns "" at once; n < 0 reads until EOF (in limit-sized blocks, so a
+  /// paused transport is resumed). Throws the stored exception first, even for n == 0.
+  ReadOperation read(std::int64_t n = -1);
+  /// One line including "\n"; at EOF the final partial line, or "" when nothing is left.
+  /// A line longer than the limit throws ValueError and is discarded (the whole buffer if
+  /// no "\n" has arrived yet).
+  ReadOperation readline();
+  /// Bytes up to and including `separator`. Throws ValueError for an empty separator,
+  /// IncompleteReadError (expected() == nullopt) at EOF, LimitOverrunError when the limit is
+  /// exceeded (data stays buffered).
+  ReadOperation readuntil(std::string_view separator = "\n");
+  /// Several separators (Python's tuple, 3.13): the shortest result that ends with any of
+  /// them; on a tie the shorter separator wins. Throws ValueError for an empty list or an
+  /// empty separator.
+  ReadOperation readuntil(std::vector<std::string> separators);
+  ReadOperation readuntil(std::initializer_list<std::string_view> separators);
+  /// Exactly n bytes. Throws ValueError for n < 0 (before the stored exception) and
+  /// IncompleteReadError(partial, n) at EOF, after which the buffer is empty.
+  ReadOperation readexactly(std::int64_t n);
+  /// asyncio's `async for line in reader`:
+  ///   while (auto line = co_await reader.next_line()) { ... }
+  /// Ends (nullopt) at EOF; a limit overrun or stored exception propagates.
+  NextLineOperation next_line() { return NextLineOperation(readline()); }
+
+  std::int64_t limit() const noexcept { return limit_; }
+  /// Bytes buffered and not yet read.
+  std::size_t buffered() const noexcept { return buffer_.size(); }
+  std::string_view buffered_view() const noexcept { return buffer_.view(); }
+  bool reading_paused() const noexcept { return paused_; }
+  /// CPython's repr, e.g. "<StreamReader 4 bytes eof limit=123>".
+  std::string repr() const;
+
+ private:
+  friend class ReadOperation;
+
+  // One attempt at the request without waiting: the result, or nullopt if it must wait.
+  // `first` runs the checks CPython makes once at the start of the call.
+  std::optional<std::string> attempt(detail::ReadRequest& request, bool first);
+  std::optional<std::string> attempt_readuntil(detail::ReadRequest& request);
+  std::optional<std::string> attempt_readline(detail::ReadRequest& request, bool first);
+  // readline's handling of readuntil's errors: the partial line at EOF, or the overrun
+  // turned into ValueError after discarding the line.
+  std::string readline_recover(std::exception_ptr error);
+  std::optional<std::string> attempt_readexactly(detail::ReadRequest& request);
+  std::optional<std::string> attempt_read(detail::ReadRequest& request);
+  void check_start(const detail::ReadRequest& request) const;
+
+  // The slow paths: coroutines that wait for data and retry.
+  Task<std::string> wait_and_retry(detail::ReadRequest request);
+  Task<std::string> read_all();
+  // CPython's _wait_for_data up to the await: checks and returns the new waiter.
+  Future<void> begin_wait(detail::ReadRequest::Kind kind);
+  void wakeup_waiter();
+  void maybe_resume_transport();
+
+  std::int64_t limit_;
+  detail::ByteBuffer buffer_;
+  bool eof_ = false;
+  bool paused_ = false;
+  std::exception_ptr exception_;
+  std::optional<Future<void>> waiter_;
+  std::shared_ptr<ReadTransport> transport_;
+};
+
+}  // namespace aiostreams

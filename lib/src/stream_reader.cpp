@@ -1,0 +1,331 @@
+// StreamReader, following CPython 3.13's asyncio/streams.py step by step: the order of the
+// checks, where the buffer is consumed, and when the transport is paused or resumed are
+// all observable, and the conformance suite compares them with CPython's.
+#include "aiostreams/stream_reader.hpp"
+
+#include <algorithm>
+
+namespace aiostreams {
+
+using detail::ReadRequest;
+using Kind = detail::ReadRequest::Kind;
+
+namespace {
+ReadRequest make_request(Kind kind, std::int64_t n = 0) {
+  ReadRequest request;
+  request.kind = kind;
+  request.n = n;
+  return request;
+}
+
+const char* wait_name(Kind kind) {
+  switch (kind) {
+    case Kind::read: return "read";
+    case Kind::readexactly: return "readexactly";
+    default: return "readuntil";  // readline reports readuntil: it delegates, as in CPython
+  }
+}
+
+// Clears the reader's waiter when the wait ends, however it ends (CPython's `finally`).
+struct WaiterReset {
+  std::optional<Future<void>>& waiter;
+  ~WaiterReset() { waiter.reset(); }
+};
+}  // namespace
+
+// ---- ReadOperation ----------------------------------------------------------------------
+
+bool ReadOperation::await_ready() {
+  if (request_.kind == Kind::read_all) return false;
+  value_ = reader_->attempt(request_, true);
+  return value_.has_value();
+}
+
+bool ReadOperation::await_suspend(std::coroutine_handle<> awaiting) {
+  waiting_ = request_.kind == Kind::read_all ? reader_->read_all() : reader_->wait_and_retry(std::move(request_));
+  return waiting_.await_suspend(awaiting);
+}
+
+std::string ReadOperation::await_resume() {
+  if (value_) return std::move(*value_);
+  return waiting_.await_resume();
+}
+
+// ---- construction and feeding -------------------------------------------------------------
+
+StreamReader::StreamReader(std::int64_t limit) : limit_(limit) {
+  if (limit <= 0) throw ValueError("Limit cannot be <= 0");
+}
+
+void StreamReader::set_transport(std::shared_ptr<ReadTransport> transport) {
+  if (transport_) throw AssertionError("Transport already set");
+  transport_ = std::move(transport);
+}
+
+void StreamReader::feed_data(std::string_view data) {
+  if (eof_) throw AssertionError("feed_data after feed_eof");
+  if (data.empty()) return;
+  buffer_.append(data);
+  wakeup_waiter();
+  if (transport_ && !paused_ && static_cast<std::int64_t>(buffer_.size()) > 2 * limit_) {
+    try {
+      transport_->pause_reading();
+    } catch (const NotImplementedError&) {
+      transport_.reset();  // it cannot pause: buffer everything and never ask again
+      return;
+    }
+    paused_ = true;
+  }
+}
+
+void StreamReader::feed_eof() {
+  eof_ = true;
+  wakeup_waiter();
+}
+
+void StreamReader::set_exception(std::exception_ptr error) {
+  exception_ = error;
+  if (waiter_) {
+    Future<void> waiter = std::move(*waiter_);
+    waiter_.reset();
+    if (!waiter.cancelled()) waiter.set_exception(std::move(error));
+  }
+}
+
+void StreamReader::wakeup_waiter() {
+  if (waiter_) {
+    Future<void> waiter = std::move(*waiter_);
+    waiter_.reset();
+    if (!waiter.cancelled()) waiter.set_result();
+  }
+}
+
+void StreamReader::maybe_resume_transport() {
+  if (paused_ && static_cast<std::int64_t>(buffer_.size()) <= limit_) {
+    paused_ = false;
+    transport_->resume_reading();
+  }
+}
+
+// ---- the read calls -------------------------------------------------------------------------
+
+ReadOperation StreamReader::read(std::int64_t n) {
+  return ReadOperation(*this, make_request(n < 0 ? Kind::read_all : Kind::read, n));
+}
+
+ReadOperation StreamReader::readline() {
+  ReadRequest request = make_request(Kind::readline);
+  request.separators.emplace_back("\n");
+  return ReadOperation(*this, std::move(request));
+}
+
+ReadOperation StreamReader::readuntil(std::string_view separator) {
+  ReadRequest request = make_request(Kind::readuntil);
+  request.separators.emplace_back(separator);
+  return ReadOperation(*this, std::move(request));
+}
+
+ReadOperation StreamReader::readuntil(std::vector<std::string> separators) {
+  ReadRequest request = make_request(Kind::readuntil);
+  std::stable_sort(separators.begin(), separators.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  request.separators = std::move(separators);
+  return ReadOperation(*this, std::move(request));
+}
+
+ReadOperation StreamReader::readuntil(std::initializer_list<std::string_view> separators) {
+  return readuntil(std::vector<std::string>(separators.begin(), separators.end()));
+}
+
+ReadOperation StreamReader::readexactly(std::int64_t n) {
+  return ReadOperation(*this, make_request(Kind::readexactly, n));
+}
+
+// ---- attempts: one pass of CPython's loop body, never waiting --------------------------------
+
+void StreamReader::check_start(const ReadRequest& request) const {
+  switch (request.kind) {
+    case Kind::readuntil:
+    case Kind::readline:
+      if (request.separators.empty()) throw ValueError("Separator should contain at least one element");
+      if (request.separators.front().empty()) throw ValueError("Separator should be at least one-byte string");
+      break;
+    case Kind::readexactly:
+      if (request.n < 0) throw ValueError("readexactly size can not be less than zero");
+      break;
+    default: break;
+  }
+  if (exception_) std::rethrow_exception(exception_);
+}
+
+std::optional<std::string> StreamReader::attempt(ReadRequest& request, bool first) {
+  switch (request.kind) {
+    case Kind::readline: return attempt_readline(request, first);
+    case Kind::readuntil:
+      if (first) check_start(request);
+      return attempt_readuntil(request);
+    case Kind::readexactly:
+      if (first) {
+        check_start(request);
+        if (request.n == 0) return std::string();
+      }
+      return attempt_readexactly(request);
+    case Kind::read:
+      if (first) {
+        check_start(request);
+        if (request.n == 0) return std::string();
+      }
+      return attempt_read(request);
+    case Kind::read_all: break;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> StreamReader::attempt_readline(ReadRequest& request, bool first) {
+  try {
+    if (first) check_start(request);
+    return attempt_readuntil(request);
+  } catch (...) {
+    return readline_recover(std::current_exception());
+  }
+}
+
+std::string StreamReader::readline_recover(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const IncompleteReadError& e) {
+    return e.partial();
+  } catch (const LimitOverrunError& e) {
+    // CPython: drop the over-long line and its "\n" if the "\n" is there, else everything.
+    const std::size_t consumed = e.consumed();
+    if (consumed < buffer_.size() && buffer_.data()[consumed] == '\n') {
+      buffer_.drop(consumed + 1);
+    } else {
+      buffer_.clear();
+    }
+    maybe_resume_transport();
+    throw ValueError(e.what());
+  }
+}
+
+std::optional<std::string> StreamReader::attempt_readuntil(ReadRequest& request) {
+  const auto buflen = static_cast<std::int64_t>(buffer_.size());
+  const auto min_seplen = static_cast<std::int64_t>(request.separators.front().size());
+  const auto max_seplen = static_cast<std::int64_t>(request.separators.back().size());
+  std::int64_t match_start = -1;
+  std::int64_t match_end = -1;
+  if (buflen - request.offset >= min_seplen) {
+    for (const std::string& separator : request.separators) {
+      const std::size_t found = buffer_.find(separator, static_cast<std::size_t>(request.offset));
+      if (found == detail::ByteBuffer::npos) continue;
+      const auto end = static_cast<std::int64_t>(found + separator.size());
+      if (match_end < 0 || end < match_end) {  // strictly earlier end: on a tie the shorter wins
+        match_end = end;
+        match_start = static_cast<std::int64_t>(found);
+      }
+    }
+    if (match_end < 0) {
+      request.offset = std::max<std::int64_t>(0, buflen + 1 - max_seplen);
+      if (request.offset > limit_) {
+        throw LimitOverrunError("Separator is not found, and chunk exceed the limit",
+                                static_cast<std::size_t>(request.offset));
+      }
+    }
+  }
+  if (match_end < 0) {
+    // A separator already buffered is returned even after EOF: EOF is checked after the search.
+    if (eof_) throw IncompleteReadError(buffer_.take_all(), std::nullopt);
+    return std::nullopt;
+  }
+  if (match_start > limit_) {
+    throw LimitOverrunError("Separator is found, but chunk is longer than limit", static_cast<std::size_t>(match_start));
+  }
+  std::string chunk = buffer_.take(static_cast<std::size_t>(match_end));
+  maybe_resume_transport();
+  return chunk;
+}
+
+std::optional<std::string> StreamReader::attempt_readexactly(ReadRequest& request) {
+  const auto n = static_cast<std::size_t>(request.n);
+  if (buffer_.size() < n) {
+    if (eof_) throw IncompleteReadError(buffer_.take_all(), n);
+    return std::nullopt;
+  }
+  std::string data = buffer_.take(n);
+  maybe_resume_transport();
+  return data;
+}
+
+std::optional<std::string> StreamReader::attempt_read(ReadRequest& request) {
+  // read(n) waits at most once, and only while the buffer is empty and not at EOF.
+  if (buffer_.empty() && !eof_ && !request.waited) return std::nullopt;
+  std::string data = buffer_.take(std::min(buffer_.size(), static_cast<std::size_t>(request.n)));
+  maybe_resume_transport();
+  return data;
+}
+
+// ---- waiting ------------------------------------------------------------------------------
+
+Future<void> StreamReader::begin_wait(Kind kind) {
+  if (waiter_) {
+    throw RuntimeError(std::string(wait_name(kind)) +
+                       "() called while another coroutine is already waiting for incoming data");
+  }
+  if (eof_) throw AssertionError("_wait_for_data after EOF");
+  // Waiting with a paused transport would deadlock (e.g. readexactly(n) with n > 2*limit).
+  if (paused_) {
+    paused_ = false;
+    transport_->resume_reading();
+  }
+  waiter_.emplace(get_running_loop());
+  return *waiter_;
+}
+
+Task<std::string> StreamReader::wait_and_retry(ReadRequest request) {
+  for (;;) {
+    std::exception_ptr failure;
+    {
+      Future<void> waiter = begin_wait(request.kind);
+      WaiterReset reset{waiter_};
+      try {
+        co_await waiter;
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    }
+    if (failure) {
+      if (request.kind == Kind::readline) co_return readline_recover(failure);
+      std::rethrow_exception(failure);
+    }
+    request.waited = true;
+    if (auto result = attempt(request, false)) co_return std::move(*result);
+  }
+}
+
+Task<std::string> StreamReader::read_all() {
+  if (exception_) std::rethrow_exception(exception_);
+  // In limit-sized blocks, like CPython: each block's read resumes a paused transport.
+  std::string blocks;
+  for (;;) {
+    std::string block = co_await read(limit_);
+    if (block.empty()) break;
+    blocks += block;
+  }
+  co_return blocks;
+}
+
+// ---- introspection ---------------------------------------------------------------------------
+
+std::string StreamReader::repr() const {
+  std::string text = "<StreamReader";
+  if (!buffer_.empty()) text += " " + std::to_string(buffer_.size()) + " bytes";
+  if (eof_) text += " eof";
+  if (limit_ != default_limit) text += " limit=" + std::to_string(limit_);
+  if (waiter_) text += " waiter=<Future pending>";
+  if (exception_) text += " exception=<exception>";
+  if (transport_) text += " transport=<Transport>";
+  if (paused_) text += " paused";
+  return text + ">";
+}
+
+}  // namespace aiostreams
