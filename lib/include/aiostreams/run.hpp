@@ -3,6 +3,7 @@
 
 #include <vector>
 
+#include "aiostreams/asio_loop.hpp"
 #include "aiostreams/task.hpp"
 
 namespace aiostreams {
@@ -40,6 +41,13 @@ T run(Loop& loop, Task<T> main) {
   } else {
     return run_until_complete(loop, future);
   }
+}
+
+/// run(main) on a new AsioLoop: the production default, like asyncio.run(main()).
+template <class T>
+T run(Task<T> main) {
+  AsioLoop loop;
+  return run(loop, std::move(main));
 }
 
 }  // namespace aiostreams

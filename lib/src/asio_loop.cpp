@@ -1,0 +1,117 @@
+#include "aiostreams/asio_loop.hpp"
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <chrono>
+#include <cmath>
+#include <deque>
+#include <mutex>
+#include <queue>
+#include <vector>
+
+namespace aiostreams {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+struct Timer {
+  Clock::time_point when;
+  std::uint64_t sequence;
+  std::shared_ptr<detail::TimerState> state;
+  bool operator>(const Timer& other) const noexcept {
+    return when != other.when ? when > other.when : sequence > other.sequence;
+  }
+};
+}  // namespace
+
+struct AsioLoop::Impl {
+  asio::io_context io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running = asio::make_work_guard(io);
+  std::deque<Callback> ready;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
+  std::uint64_t timer_sequence = 0;
+  bool stopping = false;
+  std::mutex incoming_mutex;
+  std::vector<Callback> incoming;  // from call_soon_threadsafe
+
+  void drop_cancelled_timers() {
+    while (!timers.empty() && timers.top().state->cancelled) timers.pop();
+  }
+};
+
+AsioLoop::AsioLoop() : impl_(std::make_unique<Impl>()) {}
+
+AsioLoop::~AsioLoop() {
+  close_pending_tasks();
+  impl_->ready.clear();
+}
+
+void AsioLoop::call_soon(Callback cb) { impl_->ready.push_back(std::move(cb)); }
+
+void AsioLoop::call_soon_threadsafe(Callback cb) {
+  {
+    std::lock_guard lock(impl_->incoming_mutex);
+    impl_->incoming.push_back(std::move(cb));
+  }
+  asio::post(impl_->io, [] {});  // wakes a loop blocked in run_one
+}
+
+TimerHandle AsioLoop::call_at(double when, Callback cb) {
+  auto state = std::make_shared<detail::TimerState>();
+  state->callback = std::move(cb);
+  const auto at = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(when)));
+  impl_->timers.push(Timer{at, impl_->timer_sequence++, state});
+  return TimerHandle(std::move(state));
+}
+
+double AsioLoop::time() const {
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
+void AsioLoop::stop() { impl_->stopping = true; }
+
+void* AsioLoop::native_context() noexcept { return &impl_->io; }
+
+void AsioLoop::run_forever() {
+  Impl& s = *impl_;
+  RunningScope scope(*this);
+  s.stopping = false;
+  while (!s.stopping) {
+    // Wait for I/O only as long as nothing is ready: up to the next timer, or forever.
+    s.drop_cancelled_timers();
+    if (!s.ready.empty()) {
+      s.io.poll();
+    } else if (!s.timers.empty()) {
+      s.io.run_one_until(s.timers.top().when);
+      s.io.poll();
+    } else {
+      s.io.run_one();
+      s.io.poll();
+    }
+    {
+      std::lock_guard lock(s.incoming_mutex);
+      for (auto& cb : s.incoming) s.ready.push_back(std::move(cb));
+      s.incoming.clear();
+    }
+    const auto now = Clock::now();
+    s.drop_cancelled_timers();
+    while (!s.timers.empty() && s.timers.top().when <= now) {
+      auto state = s.timers.top().state;
+      s.timers.pop();
+      if (!state->cancelled) {
+        state->cancelled = true;  // fired: cancel() is a no-op from now on
+        s.ready.push_back(std::move(state->callback));
+      }
+      s.drop_cancelled_timers();
+    }
+    for (std::size_t todo = s.ready.size(); todo > 0 && !s.ready.empty(); --todo) {
+      Callback cb = std::move(s.ready.front());
+      s.ready.pop_front();
+      run_callback(cb);
+    }
+  }
+  s.stopping = false;
+}
+
+}  // namespace aiostreams
