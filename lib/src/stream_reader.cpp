@@ -33,6 +33,16 @@ struct WaiterReset {
 };
 }  // namespace
 
+// ---- SeparatorList -------------------------------------------------------------------------
+
+detail::SeparatorList::SeparatorList(std::vector<std::string> separators) : count_(separators.size()) {
+  std::stable_sort(separators.begin(), separators.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
+  if (separators.empty()) return;
+  first_ = std::move(separators.front());
+  rest_.assign(std::make_move_iterator(separators.begin() + 1), std::make_move_iterator(separators.end()));
+}
+
 // ---- ReadOperation ----------------------------------------------------------------------
 
 bool ReadOperation::await_ready() {
@@ -115,21 +125,19 @@ ReadOperation StreamReader::read(std::int64_t n) {
 
 ReadOperation StreamReader::readline() {
   ReadRequest request = make_request(Kind::readline);
-  request.separators.emplace_back("\n");
+  request.separators = detail::SeparatorList("\n");
   return ReadOperation(*this, std::move(request));
 }
 
 ReadOperation StreamReader::readuntil(std::string_view separator) {
   ReadRequest request = make_request(Kind::readuntil);
-  request.separators.emplace_back(separator);
+  request.separators = detail::SeparatorList(separator);
   return ReadOperation(*this, std::move(request));
 }
 
 ReadOperation StreamReader::readuntil(std::vector<std::string> separators) {
   ReadRequest request = make_request(Kind::readuntil);
-  std::stable_sort(separators.begin(), separators.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
-  request.separators = std::move(separators);
+  request.separators = detail::SeparatorList(std::move(separators));
   return ReadOperation(*this, std::move(request));
 }
 
@@ -148,7 +156,7 @@ void StreamReader::check_start(const ReadRequest& request) const {
     case Kind::readuntil:
     case Kind::readline:
       if (request.separators.empty()) throw ValueError("Separator should contain at least one element");
-      if (request.separators.front().empty()) throw ValueError("Separator should be at least one-byte string");
+      if (request.separators.shortest().empty()) throw ValueError("Separator should be at least one-byte string");
       break;
     case Kind::readexactly:
       if (request.n < 0) throw ValueError("readexactly size can not be less than zero");
@@ -210,12 +218,13 @@ std::string StreamReader::readline_recover(std::exception_ptr error) {
 
 std::optional<std::string> StreamReader::attempt_readuntil(ReadRequest& request) {
   const auto buflen = static_cast<std::int64_t>(buffer_.size());
-  const auto min_seplen = static_cast<std::int64_t>(request.separators.front().size());
-  const auto max_seplen = static_cast<std::int64_t>(request.separators.back().size());
+  const auto min_seplen = static_cast<std::int64_t>(request.separators.shortest().size());
+  const auto max_seplen = static_cast<std::int64_t>(request.separators.longest().size());
   std::int64_t match_start = -1;
   std::int64_t match_end = -1;
   if (buflen - request.offset >= min_seplen) {
-    for (const std::string& separator : request.separators) {
+    for (std::size_t i = 0; i < request.separators.size(); ++i) {
+      const std::string& separator = request.separators[i];
       const std::size_t found = buffer_.find(separator, static_cast<std::size_t>(request.offset));
       if (found == detail::ByteBuffer::npos) continue;
       const auto end = static_cast<std::int64_t>(found + separator.size());

@@ -21,14 +21,34 @@ class StreamReader;
 
 namespace detail {
 
+/// readuntil's separators, shortest first (a stable sort by length: CPython's rule).
+/// The first one is stored inline, so the usual single separator costs no allocation.
+class SeparatorList {
+ public:
+  SeparatorList() = default;
+  explicit SeparatorList(std::string_view single) : first_(single), count_(1) {}
+  explicit SeparatorList(std::vector<std::string> separators);
+
+  std::size_t size() const noexcept { return count_; }
+  bool empty() const noexcept { return count_ == 0; }
+  const std::string& operator[](std::size_t i) const noexcept { return i == 0 ? first_ : rest_[i - 1]; }
+  const std::string& shortest() const noexcept { return first_; }
+  const std::string& longest() const noexcept { return rest_.empty() ? first_ : rest_.back(); }
+
+ private:
+  std::string first_;
+  std::vector<std::string> rest_;
+  std::size_t count_ = 0;
+};
+
 /// One read call's parameters and progress (CPython's locals in readuntil etc.).
 struct ReadRequest {
   enum class Kind : std::uint8_t { read, read_all, readline, readuntil, readexactly };
   Kind kind = Kind::read;
   std::int64_t n = 0;
-  std::vector<std::string> separators;  // readuntil: sorted by length, stable (CPython's rule)
-  std::int64_t offset = 0;              // readuntil: bytes known not to hold a separator
-  bool waited = false;                  // read(n): it waits at most once
+  SeparatorList separators;  // readuntil and readline
+  std::int64_t offset = 0;   // readuntil: bytes known not to hold a separator
+  bool waited = false;       // read(n): it waits at most once
 };
 
 }  // namespace detail
