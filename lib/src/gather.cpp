@@ -34,13 +34,12 @@ Task<std::shared_ptr<FutureBase>> wait_all_or_first_failure(Loop& loop, FutureRe
   Future<void> wake(loop);
   if (children.empty()) co_return nullptr;
   for (const auto& child : children) {
-    std::weak_ptr<FutureBase> weak = child;
-    child->add_done_callback([shared, wake, weak]() mutable {
+    // A strong reference: a child that fails after gather has returned must still have its
+    // exception retrieved here, not reported as never retrieved.
+    child->add_done_callback([shared, wake, child]() mutable {
       --shared->remaining;
-      auto child_ref = weak.lock();
-      // Always look at the outcome: it marks a late child's exception as retrieved.
-      const bool child_failed = child_ref && failed(*child_ref);
-      if (child_failed && !shared->first_failure) shared->first_failure = child_ref;
+      const bool child_failed = failed(*child);
+      if (child_failed && !shared->first_failure) shared->first_failure = child;
       if ((shared->first_failure || shared->remaining == 0) && !wake.done()) wake.set_result();
     });
   }

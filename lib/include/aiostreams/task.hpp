@@ -170,19 +170,30 @@ class TaskState final : public FutureState<T>, public TaskBase {
   }
 
   void root_finished() noexcept override {
+    // A body that returned normally while a cancel was pending still ends cancelled, as in
+    // asyncio (Task.__step checks _must_cancel at StopIteration); an exception wins over it.
     try {
       if constexpr (std::is_void_v<T>) {
         body_.handle().promise().take();
-        this->set_result();
+        if (!consume_must_cancel()) {
+          this->set_result();
+          return;
+        }
       } else {
-        this->set_result(body_.handle().promise().take());
+        auto value = body_.handle().promise().take();
+        if (!consume_must_cancel()) {
+          this->set_result(std::move(value));
+          return;
+        }
       }
+      this->finish(FutureBase::State::cancelled);
     } catch (const CancelledError&) {
       this->finish(FutureBase::State::cancelled);
     } catch (...) {
       this->set_exception(std::current_exception());
     }
   }
+
 
   void destroy_coroutine() noexcept override { body_ = Task<T>(); }
 

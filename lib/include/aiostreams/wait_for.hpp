@@ -26,7 +26,8 @@ Task<void> cancel_and_wait(Future<T> inner) {
 /// Awaits `awaitable` (run as its own task) for at most `timeout` seconds of loop time.
 /// On timeout the inner operation is cancelled, waited for, and TimeoutError is thrown
 /// (if the inner operation caught the cancellation and returned a value, that value is
-/// returned). Cancelling the caller cancels the inner operation too.
+/// returned). Cancelling the caller cancels the inner operation too and throws
+/// CancelledError, even if the operation finished in the meantime (3.12+ semantics).
 template <class A>
 Task<await_result_t<A>> wait_for(A awaitable, double timeout) {
   using T = await_result_t<A>;
@@ -48,10 +49,17 @@ Task<await_result_t<A>> wait_for(A awaitable, double timeout) {
   } catch (const CancelledError&) {
     caller_cancelled = true;
   }
+  // As in 3.12+: a cancel of the caller wins, even if the operation has finished meanwhile.
+  if (caller_cancelled) {
+    if (!inner.done()) {
+      inner.remove_done_callback(id);
+      co_await detail::cancel_and_wait(inner);
+    }
+    throw CancelledError();
+  }
   if (inner.done()) co_return inner.result();
   inner.remove_done_callback(id);
   co_await detail::cancel_and_wait(inner);
-  if (caller_cancelled) throw CancelledError();
   try {
     co_return inner.result();
   } catch (const CancelledError&) {
