@@ -335,3 +335,34 @@ TEST_CASE("repr lists the reader's state like CPython") {
   CHECK(reader.repr() == "<StreamReader 4 bytes eof limit=123>");
   CHECK(StreamReader().repr() == "<StreamReader>");
 }
+
+TEST_CASE("feeding a moved string behaves like feeding a copy") {
+  auto main = []() -> Task<std::vector<std::string>> {
+    StreamReader reader;
+    std::string first = "one\ntw";
+    std::string second = "o\n";
+    reader.feed_data(std::move(first));   // adopted: the buffer was empty
+    reader.feed_data(std::move(second));  // appended
+    reader.feed_eof();
+    std::vector<std::string> lines;
+    while (auto line = co_await reader.next_line()) lines.push_back(*line);
+    co_return lines;
+  };
+  CHECK(run_on_sim(main()) == std::vector<std::string>{"one\n", "two\n"});
+}
+
+TEST_CASE("the buffer search finds short and long needles at the first position, from an offset") {
+  aiostreams::detail::ByteBuffer buffer;
+  buffer.append("xxaab\r\r\nabcdefgh-abcdefghij");
+  CHECK(buffer.find("\n", 0) == 7);
+  CHECK(buffer.find("\r\n", 0) == 6);
+  CHECK(buffer.find("aab", 0) == 2);
+  CHECK(buffer.find("ab", 3) == 3);
+  CHECK(buffer.find("abcdefghij", 0) == 17);  // memmem path: the first "abcdefgh" is too short
+  CHECK(buffer.find("\r\n", 7) == aiostreams::detail::ByteBuffer::npos);
+  CHECK(buffer.find("j", 26) == 26);
+  CHECK(buffer.find("j", 27) == aiostreams::detail::ByteBuffer::npos);
+  CHECK(buffer.find("zz", 0) == aiostreams::detail::ByteBuffer::npos);
+  buffer.drop(3);  // positions are relative to the unread data
+  CHECK(buffer.find("ab", 0) == 0);
+}

@@ -26,8 +26,11 @@ std::exception_ptr make_os_error(int error_number, const std::string& message) {
 
 namespace {
 std::string incomplete_read_message(std::size_t partial_size, std::optional<std::size_t> expected) {
-  return std::to_string(partial_size) + " bytes read on a total of " +
-         (expected ? std::to_string(*expected) : std::string("undefined")) + " expected bytes";
+  std::string message = std::to_string(partial_size);
+  message.append(" bytes read on a total of ");
+  message.append(expected ? std::to_string(*expected) : std::string("undefined"));
+  message.append(" expected bytes");
+  return message;
 }
 }  // namespace
 

@@ -47,8 +47,7 @@ detail::SeparatorList::SeparatorList(std::vector<std::string> separators) : coun
 
 bool ReadOperation::await_ready() {
   if (request_.kind == Kind::read_all) return false;
-  value_ = reader_->attempt(request_, true);
-  return value_.has_value();
+  return reader_->attempt(request_, true, value_);
 }
 
 bool ReadOperation::await_suspend(std::coroutine_handle<> awaiting) {
@@ -57,8 +56,8 @@ bool ReadOperation::await_suspend(std::coroutine_handle<> awaiting) {
 }
 
 std::string ReadOperation::await_resume() {
-  if (value_) return std::move(*value_);
-  return waiting_.await_resume();
+  if (waiting_.valid()) return waiting_.await_resume();
+  return std::move(value_);
 }
 
 // ---- construction and feeding -------------------------------------------------------------
@@ -72,10 +71,18 @@ void StreamReader::set_transport(std::shared_ptr<ReadTransport> transport) {
   transport_ = std::move(transport);
 }
 
-void StreamReader::feed_data(std::string_view data) {
+void StreamReader::feed_data(std::string_view data) { feed(data); }
+void StreamReader::feed_owned(std::string&& data) { feed(std::move(data)); }
+
+template <class Bytes>
+void StreamReader::feed(Bytes&& data) {
   if (eof_) throw AssertionError("feed_data after feed_eof");
   if (data.empty()) return;
-  buffer_.append(data);
+  if constexpr (std::is_same_v<std::remove_cvref_t<Bytes>, std::string>) {
+    buffer_.append_owned(std::move(data));
+  } else {
+    buffer_.append(data);
+  }
   wakeup_waiter();
   if (transport_ && !paused_ && static_cast<std::int64_t>(buffer_.size()) > 2 * limit_) {
     try {
@@ -166,35 +173,31 @@ void StreamReader::check_start(const ReadRequest& request) const {
   if (exception_) std::rethrow_exception(exception_);
 }
 
-std::optional<std::string> StreamReader::attempt(ReadRequest& request, bool first) {
+bool StreamReader::attempt(ReadRequest& request, bool first, std::string& out) {
   switch (request.kind) {
-    case Kind::readline: return attempt_readline(request, first);
+    case Kind::readline: return attempt_readline(request, first, out);
     case Kind::readuntil:
       if (first) check_start(request);
-      return attempt_readuntil(request);
+      return attempt_readuntil(request, out);
     case Kind::readexactly:
-      if (first) {
-        check_start(request);
-        if (request.n == 0) return std::string();
-      }
-      return attempt_readexactly(request);
     case Kind::read:
       if (first) {
         check_start(request);
-        if (request.n == 0) return std::string();
+        if (request.n == 0) return true;  // out stays empty
       }
-      return attempt_read(request);
+      return request.kind == Kind::read ? attempt_read(request, out) : attempt_readexactly(request, out);
     case Kind::read_all: break;
   }
-  return std::nullopt;
+  return false;
 }
 
-std::optional<std::string> StreamReader::attempt_readline(ReadRequest& request, bool first) {
+bool StreamReader::attempt_readline(ReadRequest& request, bool first, std::string& out) {
   try {
     if (first) check_start(request);
-    return attempt_readuntil(request);
+    return attempt_readuntil(request, out);
   } catch (...) {
-    return readline_recover(std::current_exception());
+    out = readline_recover(std::current_exception());
+    return true;
   }
 }
 
@@ -216,7 +219,7 @@ std::string StreamReader::readline_recover(std::exception_ptr error) {
   }
 }
 
-std::optional<std::string> StreamReader::attempt_readuntil(ReadRequest& request) {
+bool StreamReader::attempt_readuntil(ReadRequest& request, std::string& out) {
   const auto buflen = static_cast<std::int64_t>(buffer_.size());
   const auto min_seplen = static_cast<std::int64_t>(request.separators.shortest().size());
   const auto max_seplen = static_cast<std::int64_t>(request.separators.longest().size());
@@ -244,33 +247,33 @@ std::optional<std::string> StreamReader::attempt_readuntil(ReadRequest& request)
   if (match_end < 0) {
     // A separator already buffered is returned even after EOF: EOF is checked after the search.
     if (eof_) throw IncompleteReadError(buffer_.take_all(), std::nullopt);
-    return std::nullopt;
+    return false;
   }
   if (match_start > limit_) {
     throw LimitOverrunError("Separator is found, but chunk is longer than limit", static_cast<std::size_t>(match_start));
   }
-  std::string chunk = buffer_.take(static_cast<std::size_t>(match_end));
+  out = buffer_.take(static_cast<std::size_t>(match_end));
   maybe_resume_transport();
-  return chunk;
+  return true;
 }
 
-std::optional<std::string> StreamReader::attempt_readexactly(ReadRequest& request) {
+bool StreamReader::attempt_readexactly(ReadRequest& request, std::string& out) {
   const auto n = static_cast<std::size_t>(request.n);
   if (buffer_.size() < n) {
     if (eof_) throw IncompleteReadError(buffer_.take_all(), n);
-    return std::nullopt;
+    return false;
   }
-  std::string data = buffer_.take(n);
+  out = buffer_.take(n);
   maybe_resume_transport();
-  return data;
+  return true;
 }
 
-std::optional<std::string> StreamReader::attempt_read(ReadRequest& request) {
+bool StreamReader::attempt_read(ReadRequest& request, std::string& out) {
   // read(n) waits at most once, and only while the buffer is empty and not at EOF.
-  if (buffer_.empty() && !eof_ && !request.waited) return std::nullopt;
-  std::string data = buffer_.take(std::min(buffer_.size(), static_cast<std::size_t>(request.n)));
+  if (buffer_.empty() && !eof_ && !request.waited) return false;
+  out = buffer_.take(std::min(buffer_.size(), static_cast<std::size_t>(request.n)));
   maybe_resume_transport();
-  return data;
+  return true;
 }
 
 // ---- waiting ------------------------------------------------------------------------------
@@ -307,7 +310,8 @@ Task<std::string> StreamReader::wait_and_retry(ReadRequest request) {
       std::rethrow_exception(failure);
     }
     request.waited = true;
-    if (auto result = attempt(request, false)) co_return std::move(*result);
+    std::string result;
+    if (attempt(request, false, result)) co_return result;
   }
 }
 

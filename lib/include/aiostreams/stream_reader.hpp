@@ -1,6 +1,7 @@
 // StreamReader: asyncio.StreamReader, with CPython 3.13's exact semantics.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -69,7 +70,7 @@ class [[nodiscard]] ReadOperation {
  private:
   StreamReader* reader_;
   detail::ReadRequest request_;
-  std::optional<std::string> value_;
+  std::string value_;          // the result, when it was ready at once
   Task<std::string> waiting_;  // the slow path, only when the call must wait
 };
 
@@ -113,6 +114,13 @@ class StreamReader {
   /// Appends bytes and wakes a waiting reader. Empty data wakes no one.
   /// Throws AssertionError("feed_data after feed_eof"), even for empty data.
   void feed_data(std::string_view data);
+  /// The same, adopting the string's storage when nothing is buffered (no copy): what a
+  /// transport does with the buffer it just read into.
+  template <class S>
+    requires std::same_as<S, std::string>  // rvalue std::string only; literals take the view
+  void feed_data(S&& data) {
+    feed_owned(std::move(data));
+  }
   /// Marks EOF and wakes a waiting reader. Idempotent.
   void feed_eof();
   /// Stores `error`: every later read throws this same exception, even with data still
@@ -166,16 +174,19 @@ class StreamReader {
  private:
   friend class ReadOperation;
 
-  // One attempt at the request without waiting: the result, or nullopt if it must wait.
-  // `first` runs the checks CPython makes once at the start of the call.
-  std::optional<std::string> attempt(detail::ReadRequest& request, bool first);
-  std::optional<std::string> attempt_readuntil(detail::ReadRequest& request);
-  std::optional<std::string> attempt_readline(detail::ReadRequest& request, bool first);
+  // One attempt at the request without waiting: true with the result in `out`, or false
+  // if it must wait. `first` runs the checks CPython makes once at the start of the call.
+  bool attempt(detail::ReadRequest& request, bool first, std::string& out);
+  bool attempt_readuntil(detail::ReadRequest& request, std::string& out);
+  bool attempt_readline(detail::ReadRequest& request, bool first, std::string& out);
   // readline's handling of readuntil's errors: the partial line at EOF, or the overrun
   // turned into ValueError after discarding the line.
   std::string readline_recover(std::exception_ptr error);
-  std::optional<std::string> attempt_readexactly(detail::ReadRequest& request);
-  std::optional<std::string> attempt_read(detail::ReadRequest& request);
+  bool attempt_readexactly(detail::ReadRequest& request, std::string& out);
+  bool attempt_read(detail::ReadRequest& request, std::string& out);
+  template <class Bytes>
+  void feed(Bytes&& data);
+  void feed_owned(std::string&& data);
   void check_start(const detail::ReadRequest& request) const;
 
   // The slow paths: coroutines that wait for data and retry.

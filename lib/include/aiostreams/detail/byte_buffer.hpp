@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,20 @@ class ByteBuffer {
     storage_.append(bytes);
   }
 
-  /// Removes and returns the first n bytes (n <= size()).
+  /// Appends, adopting `bytes`' storage instead of copying when the buffer is empty.
+  void append_owned(std::string&& bytes) {
+    if (empty()) {
+      storage_ = std::move(bytes);
+      head_ = 0;
+    } else {
+      append(std::string_view(bytes));
+    }
+  }
+
+  /// Removes and returns the first n bytes (n <= size()). Taking everything from an
+  /// uncompacted buffer hands over the storage instead of copying it.
   std::string take(std::size_t n) {
+    if (head_ == 0 && n == storage_.size()) return take_all();
     std::string out(data(), n);
     drop(n);
     return out;
@@ -49,10 +62,32 @@ class ByteBuffer {
   }
 
   /// Index of the first occurrence of `needle` at or after `from`, or npos.
-  /// memchr for one byte, memmem otherwise.
-  std::size_t find(std::string_view needle, std::size_t from) const noexcept;
+  /// Short needles (the usual "\n", "\r\n") use memchr on the first byte and compare the
+  /// rest: linear, since the needle length is bounded. Longer ones use memmem (two-way).
+  std::size_t find(std::string_view needle, std::size_t from) const noexcept {
+    const std::size_t length = size();
+    if (from > length || needle.size() > length - from) return npos;
+    const char* const begin = data();
+    if (needle.size() > short_needle) {
+      const void* hit = ::memmem(begin + from, length - from, needle.data(), needle.size());
+      return hit == nullptr ? npos : static_cast<std::size_t>(static_cast<const char*>(hit) - begin);
+    }
+    const char* cursor = begin + from;
+    const char* const last_start = begin + (length - needle.size());
+    while (cursor <= last_start) {
+      const void* hit = std::memchr(cursor, needle[0], static_cast<std::size_t>(last_start - cursor) + 1);
+      if (hit == nullptr) return npos;
+      const char* candidate = static_cast<const char*>(hit);
+      if (std::memcmp(candidate + 1, needle.data() + 1, needle.size() - 1) == 0) {
+        return static_cast<std::size_t>(candidate - begin);
+      }
+      cursor = candidate + 1;
+    }
+    return npos;
+  }
 
   static constexpr std::size_t npos = std::string_view::npos;
+  static constexpr std::size_t short_needle = 4;
 
  private:
   std::string storage_;
