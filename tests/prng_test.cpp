@@ -95,7 +95,7 @@ TEST_CASE("uniform_int over the whole int64 range does not overflow") {
   CHECK(positive);
 }
 
-TEST_CASE("uniform_real lies in [0, 1) with a mean near one half") {
+TEST_CASE("uniform_real lies in the half-open unit interval with a mean near one half") {
   Prng rng(17);
   double sum = 0;
   constexpr int n = 100'000;
