@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <vector>
 
+#include "aiostreams/connection_options.hpp"
 #include "aiostreams/detail/task_base.hpp"
+#include "aiostreams/server.hpp"
 #include "aiostreams/errors.hpp"
 
 namespace aiostreams {
@@ -99,6 +101,26 @@ std::size_t Loop::pending_task_count() const noexcept {
     if (!task->future().done()) ++count;
   }
   return count;
+}
+
+Task<std::shared_ptr<Transport>> Loop::create_connection(ProtocolFactory, std::string, int, const ConnectOptions&) {
+  throw NotImplementedError("this loop has no network");
+  co_return nullptr;
+}
+
+Task<std::shared_ptr<Server>> Loop::create_server(ProtocolFactory, std::string, int, const ServerOptions&) {
+  throw NotImplementedError("this loop has no network");
+  co_return nullptr;
+}
+
+Task<std::shared_ptr<Transport>> Loop::create_unix_connection(ProtocolFactory, std::string, const ConnectOptions&) {
+  throw NotImplementedError("this loop has no network");
+  co_return nullptr;
+}
+
+Task<std::shared_ptr<Server>> Loop::create_unix_server(ProtocolFactory, std::string, const ServerOptions&) {
+  throw NotImplementedError("this loop has no network");
+  co_return nullptr;
 }
 
 Loop& get_running_loop() {

@@ -1,5 +1,7 @@
 #include "aiostreams/detail/task_base.hpp"
 
+#include "aiostreams/task_context.hpp"
+
 namespace aiostreams::detail {
 
 namespace {
@@ -7,6 +9,15 @@ thread_local TaskBase* running_task = nullptr;
 }
 
 TaskBase* current_task() noexcept { return running_task; }
+}  // namespace aiostreams::detail
+
+namespace aiostreams {
+const TaskContext* current_task_context() noexcept {
+  return detail::running_task != nullptr ? detail::running_task->context().get() : nullptr;
+}
+}  // namespace aiostreams
+
+namespace aiostreams::detail {
 
 TaskBase& require_current_task(const char* what) {
   if (running_task == nullptr) throw RuntimeError(std::string("cannot ") + what + " outside of a task");
@@ -14,6 +25,7 @@ TaskBase& require_current_task(const char* what) {
 }
 
 TaskBase::TaskBase(Loop& loop) : loop_(&loop) {
+  if (running_task != nullptr) context_ = running_task->context_;
   prev_ = loop.tasks_tail_;
   if (prev_ != nullptr) {
     prev_->next_ = this;

@@ -11,6 +11,14 @@
 
 namespace aiostreams {
 
+template <class T>
+class Task;
+class Transport;
+class Server;
+struct ConnectOptions;
+struct ServerOptions;
+using ProtocolFactory = std::function<std::shared_ptr<class Protocol>()>;
+
 namespace detail {
 class FutureBase;
 class TaskBase;
@@ -63,6 +71,21 @@ class Loop {
   virtual void stop() = 0;
   /// True while run_forever()/run_until_* is executing on this thread.
   bool is_running() const { return running_; }
+
+  // ---- networking (asyncio's create_connection & co.); a backend without a network
+  // throws NotImplementedError. The returned transport's protocol is factory()'s. ----
+
+  /// Connects to host:port (a name is resolved first). Throws ConnectionRefusedError,
+  /// OSError for resolution errors, TimeoutError never (use wait_for).
+  virtual Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
+                                                             const ConnectOptions& options);
+  /// Listens on host:port (port 0 picks a free one; "" or "0.0.0.0" every address).
+  virtual Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
+                                                      const ServerOptions& options);
+  virtual Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
+                                                                  const ConnectOptions& options);
+  virtual Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
+                                                           const ServerOptions& options);
 
   /// Replaces the handler for errors nobody awaited (nullptr restores the default, which
   /// prints the message and the exception to stderr).

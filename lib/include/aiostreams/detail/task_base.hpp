@@ -7,6 +7,10 @@
 
 #include "aiostreams/detail/future_state.hpp"
 
+namespace aiostreams {
+struct TaskContext;
+}
+
 namespace aiostreams::detail {
 
 class TaskBase {
@@ -44,11 +48,16 @@ class TaskBase {
 
   Loop& loop() const noexcept { return *loop_; }
 
+  /// The task-local context (see task_context.hpp), inherited at creation.
+  const std::shared_ptr<const TaskContext>& context() const noexcept { return context_; }
+  void set_context(std::shared_ptr<const TaskContext> context) noexcept { context_ = std::move(context); }
+
  private:
   friend class aiostreams::Loop;
   Loop* loop_;
   FutureBase* waiting_on_ = nullptr;  // asyncio's _fut_waiter
   bool must_cancel_ = false;
+  std::shared_ptr<const TaskContext> context_;
   TaskBase* prev_ = nullptr;  // the loop's list of live tasks
   TaskBase* next_ = nullptr;
 };

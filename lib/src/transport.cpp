@@ -1,0 +1,30 @@
+#include "aiostreams/transport.hpp"
+
+#include "aiostreams/errors.hpp"
+
+namespace aiostreams {
+
+std::string SocketAddress::to_string() const {
+  if (is_unix()) return path;
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+void Transport::writelines(std::span<const std::string_view> buffers) {
+  std::string joined;
+  for (auto buffer : buffers) joined.append(buffer);
+  write(joined);
+}
+
+std::pair<std::size_t, std::size_t> resolve_write_buffer_limits(std::optional<std::size_t> high,
+                                                                std::optional<std::size_t> low) {
+  std::size_t resolved_high = high ? *high : (low ? 4 * *low : 64 * 1024);
+  std::size_t resolved_low = low ? *low : resolved_high / 4;
+  if (resolved_high < resolved_low) {
+    throw ValueError("high (" + std::to_string(resolved_high) + ") must be >= low (" + std::to_string(resolved_low) +
+                     ") must be >= 0");
+  }
+  return {resolved_high, resolved_low};
+}
+
+}  // namespace aiostreams
