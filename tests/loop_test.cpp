@@ -9,6 +9,8 @@
 #include "aiostreams/run.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sleep.hpp"
+#include "aiostreams/stream_reader.hpp"
+#include "aiostreams/task_context.hpp"
 
 using aiostreams::ExceptionContext;
 using aiostreams::Future;
@@ -193,4 +195,20 @@ TEST_CASE("a cancelled timer releases what its callback holds at once") {
   CHECK_FALSE(watch.expired());
   timer.cancel();
   CHECK(watch.expired());
+}
+
+TEST_CASE("describe_pending_tasks names each waiting task and what it waits on") {
+  aiostreams::sim::SimLoop loop;
+  aiostreams::StreamReader reader;
+  auto waiting = [](aiostreams::StreamReader& r) -> aiostreams::Task<std::string> { co_return co_await r.readline(); };
+  auto context = std::make_shared<const aiostreams::TaskContext>(aiostreams::TaskContext{"client-1"});
+  auto task = aiostreams::create_task_in(loop, waiting(reader), context);
+  loop.run_until_idle();
+  const auto lines = loop.describe_pending_tasks();
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0] == "Task-1 [client-1]: waits on StreamReader.readline() waiting for data");
+  reader.feed_data("done\n");
+  loop.run_until_idle();
+  CHECK(loop.describe_pending_tasks().empty());
+  CHECK(task.result() == "done\n");
 }

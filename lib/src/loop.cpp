@@ -6,6 +6,7 @@
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/detail/task_base.hpp"
 #include "aiostreams/server.hpp"
+#include "aiostreams/task_context.hpp"
 #include "aiostreams/errors.hpp"
 
 namespace aiostreams {
@@ -85,6 +86,27 @@ std::vector<std::shared_ptr<detail::FutureBase>> Loop::pending_tasks() const {
     if (!task->future().done()) pending.push_back(task->future().shared_from_this());
   }
   return pending;
+}
+
+std::vector<std::string> Loop::describe_pending_tasks() const {
+  std::vector<std::string> lines;
+  for (detail::TaskBase* task = tasks_head_; task != nullptr; task = task->next_) {
+    if (task->future().done()) continue;
+    std::string line = task->name();
+    if (task->context() && !task->context()->host.empty()) line += " [" + task->context()->host + "]";
+    const detail::FutureBase* awaited = task->waiting_on();
+    if (awaited == nullptr) {
+      line += ": ready or yielding (not waiting on a future)";
+    } else if (!awaited->label().empty()) {
+      line += ": waits on " + std::string(awaited->label());
+    } else if (const auto* other = dynamic_cast<const detail::TaskBase*>(awaited)) {
+      line += ": waits on " + other->name();
+    } else {
+      line += ": waits on an unlabelled future";
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 void Loop::close_pending_tasks() noexcept {

@@ -26,6 +26,15 @@ const char* wait_name(Kind kind) {
   }
 }
 
+const char* wait_label(Kind kind) {
+  switch (kind) {
+    case Kind::read: return "StreamReader.read() waiting for data";
+    case Kind::readexactly: return "StreamReader.readexactly() waiting for data";
+    case Kind::readline: return "StreamReader.readline() waiting for data";
+    default: return "StreamReader.readuntil() waiting for data";
+  }
+}
+
 // Clears the reader's waiter when the wait ends, however it ends (CPython's `finally`).
 struct WaiterReset {
   std::optional<Future<void>>& waiter;
@@ -290,6 +299,7 @@ Future<void> StreamReader::begin_wait(Kind kind) {
     transport_->resume_reading();
   }
   waiter_.emplace(get_running_loop());
+  waiter_->set_static_label(wait_label(kind));
   return *waiter_;
 }
 

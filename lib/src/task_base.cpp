@@ -26,6 +26,7 @@ TaskBase& require_current_task(const char* what) {
 
 TaskBase::TaskBase(Loop& loop) : loop_(&loop) {
   if (running_task != nullptr) context_ = running_task->context_;
+  name_ = "Task-" + std::to_string(++loop.tasks_created_);
   prev_ = loop.tasks_tail_;
   if (prev_ != nullptr) {
     prev_->next_ = this;

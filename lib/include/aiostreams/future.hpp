@@ -54,6 +54,9 @@ class Future {
   bool remove_done_callback(detail::FutureBase::CallbackId id) const { return state_->remove_done_callback(id); }
 
   Loop& loop() const noexcept { return state_->loop(); }
+  /// Names the future in deadlock reports.
+  void set_label(std::string label) const { state_->set_label(std::move(label)); }
+  void set_static_label(const char* label) const noexcept { state_->set_static_label(label); }
   const std::shared_ptr<detail::FutureState<T>>& state() const noexcept { return state_; }
 
   auto operator co_await() const noexcept {

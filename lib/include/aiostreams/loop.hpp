@@ -103,6 +103,9 @@ class Loop {
   std::size_t pending_task_count() const noexcept;
   /// The tasks that are not finished, in creation order.
   std::vector<std::shared_ptr<detail::FutureBase>> pending_tasks() const;
+  /// One line per pending task: its name, its host if any, and what it waits on
+  /// ("Task-3 [client-1]: waits on StreamReader.readline() waiting for data").
+  std::vector<std::string> describe_pending_tasks() const;
 
  protected:
   /// Sets the running flag and the thread's current loop for the lifetime of the scope.
@@ -126,6 +129,7 @@ class Loop {
   friend class detail::TaskBase;
   bool running_ = false;
   ExceptionHandler handler_;
+  std::uint64_t tasks_created_ = 0;
   detail::TaskBase* tasks_head_ = nullptr;  // live tasks in creation order (intrusive list)
   detail::TaskBase* tasks_tail_ = nullptr;
 };

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -60,6 +61,16 @@ class FutureBase : public std::enable_shared_from_this<FutureBase> {
   /// Used by the loop when destroying pending tasks: drops callbacks without running them.
   void drop_callbacks() noexcept { callbacks_.clear(); }
 
+  /// What this future stands for, for deadlock reports ("StreamReader.readline() waiting
+  /// for data"). Empty by default.
+  void set_label(std::string label) {
+    label_ = std::move(label);
+    static_label_ = nullptr;
+  }
+  /// The same for a string literal: no allocation (for labels set on hot paths).
+  void set_static_label(const char* label) noexcept { static_label_ = label; }
+  std::string_view label() const noexcept { return static_label_ != nullptr ? std::string_view(static_label_) : label_; }
+
  protected:
   /// Moves to `state` and schedules every callback.
   void finish(State state);
@@ -74,6 +85,8 @@ class FutureBase : public std::enable_shared_from_this<FutureBase> {
   std::exception_ptr error_;
   CallbackId next_callback_id_ = 0;
   std::vector<std::pair<CallbackId, Callback>> callbacks_;
+  std::string label_;
+  const char* static_label_ = nullptr;
 };
 
 template <class T>

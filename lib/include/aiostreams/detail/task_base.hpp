@@ -47,6 +47,11 @@ class TaskBase {
   void yield_to_loop(std::coroutine_handle<> handle);
 
   Loop& loop() const noexcept { return *loop_; }
+  /// The future the task is suspended on, or nullptr (running, ready, or yielding).
+  const FutureBase* waiting_on() const noexcept { return waiting_on_; }
+  /// "Task-N", numbered per loop in creation order (asyncio's default task names).
+  const std::string& name() const noexcept { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
 
   /// The task-local context (see task_context.hpp), inherited at creation.
   const std::shared_ptr<const TaskContext>& context() const noexcept { return context_; }
@@ -58,6 +63,7 @@ class TaskBase {
   FutureBase* waiting_on_ = nullptr;  // asyncio's _fut_waiter
   bool must_cancel_ = false;
   std::shared_ptr<const TaskContext> context_;
+  std::string name_;
   TaskBase* prev_ = nullptr;  // the loop's list of live tasks
   TaskBase* next_ = nullptr;
 };
