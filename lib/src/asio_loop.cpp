@@ -43,6 +43,7 @@ struct AsioLoop::Impl {
 AsioLoop::AsioLoop() : impl_(std::make_unique<Impl>()) {}
 
 AsioLoop::~AsioLoop() {
+  mark_closed();
   close_pending_tasks();
   impl_->ready.clear();
 }

@@ -59,11 +59,19 @@ class CancelledError {
 
 /// Python's OSError: a std::system_error that keeps its errno. Use make_os_error() to get
 /// the most specific subclass for an errno, as Python's OSError constructor does.
+/// what() is the message alone, as Python's str(ConnectionResetError("Connection lost"));
+/// without a message it is the errno's description. code() keeps the errno.
 class OSError : public std::system_error {
  public:
   OSError(int error_number, const std::string& message)
-      : std::system_error(error_number, std::generic_category(), message) {}
+      : std::system_error(error_number, std::generic_category(), message), message_(message) {}
   explicit OSError(int error_number) : std::system_error(error_number, std::generic_category()) {}
+  const char* what() const noexcept override {
+    return message_.empty() ? std::system_error::what() : message_.c_str();
+  }
+
+ private:
+  std::string message_;
 };
 
 /// Python's ConnectionError and its subclasses.

@@ -99,6 +99,11 @@ class Loop {
   /// is pending", as asyncio warns); called by run() on exit and by backends' destructors.
   void close_pending_tasks() noexcept;
 
+  /// Expires when the loop is being destroyed: objects that may outlive the loop (a
+  /// StreamWriter kept after run()) check it before scheduling anything.
+  std::weak_ptr<const void> lifetime() const noexcept { return alive_; }
+  bool is_closed() const noexcept { return !alive_; }
+
   /// How many tasks were created on this loop and are not finished.
   std::size_t pending_task_count() const noexcept;
   /// The tasks that are not finished, in creation order.
@@ -122,12 +127,16 @@ class Loop {
     bool was_running_;
   };
 
+  /// Backends call this first in their destructor (see lifetime()).
+  void mark_closed() noexcept { alive_.reset(); }
+
   /// Runs one callback, reporting an escaping exception through the exception handler.
   void run_callback(Callback& cb) noexcept;
 
  private:
   friend class detail::TaskBase;
   bool running_ = false;
+  std::shared_ptr<const void> alive_ = std::make_shared<char>(0);
   ExceptionHandler handler_;
   std::uint64_t tasks_created_ = 0;
   detail::TaskBase* tasks_head_ = nullptr;  // live tasks in creation order (intrusive list)

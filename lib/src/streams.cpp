@@ -1,0 +1,54 @@
+#include "aiostreams/streams.hpp"
+
+namespace aiostreams {
+
+namespace {
+// The protocol factory of a server: a fresh reader and protocol per connection.
+ProtocolFactory server_protocol_factory(Loop& loop, std::shared_ptr<const ClientConnectedCallback> callback,
+                                        std::int64_t limit) {
+  return [&loop, callback = std::move(callback), limit]() -> std::shared_ptr<Protocol> {
+    return std::make_shared<StreamReaderProtocol>(loop, std::make_shared<StreamReader>(limit), callback);
+  };
+}
+
+StreamPair make_pair_for(const std::shared_ptr<Transport>& transport, const std::shared_ptr<StreamReader>& reader,
+                         const std::shared_ptr<StreamReaderProtocol>& protocol) {
+  return {reader, std::make_shared<StreamWriter>(transport, protocol, reader)};
+}
+}  // namespace
+
+Task<StreamPair> open_connection(std::string host, int port, ConnectOptions options) {
+  Loop& loop = get_running_loop();
+  auto reader = std::make_shared<StreamReader>(options.limit);
+  auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
+  auto transport = co_await loop.create_connection([protocol] { return protocol; }, std::move(host), port, options);
+  co_return make_pair_for(transport, reader, protocol);
+}
+
+Task<StreamPair> open_unix_connection(std::string path, ConnectOptions options) {
+  Loop& loop = get_running_loop();
+  auto reader = std::make_shared<StreamReader>(options.limit);
+  auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
+  auto transport = co_await loop.create_unix_connection([protocol] { return protocol; }, std::move(path), options);
+  co_return make_pair_for(transport, reader, protocol);
+}
+
+namespace detail {
+Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnectedCallback> callback, std::string host,
+                                           int port, ServerOptions options) {
+  Loop& loop = get_running_loop();
+  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
+  co_return co_await loop.create_server(server_protocol_factory(loop, std::move(callback), options.limit),
+                                        std::move(host), port, options);
+}
+
+Task<std::shared_ptr<Server>> start_unix_server(std::shared_ptr<const ClientConnectedCallback> callback,
+                                                std::string path, ServerOptions options) {
+  Loop& loop = get_running_loop();
+  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
+  co_return co_await loop.create_unix_server(server_protocol_factory(loop, std::move(callback), options.limit),
+                                             std::move(path), options);
+}
+}  // namespace detail
+
+}  // namespace aiostreams
