@@ -378,7 +378,10 @@ def main(argv=None):
             temp_dir = tempfile.mkdtemp(prefix="aiostreams-reader-random-")
             random_dir = temp_dir
             failure_dir = os.path.join(tempfile.gettempdir(), FAILURE_DIR_NAME)
-        paths = generator.write_scenarios(seed, args.random, random_dir)
+        allow_lists = tuple(version[:2]) >= (3, 13)
+        if not allow_lists:
+            say(f"random: no separator lists (they need Python >= 3.13; this is {version[0]}.{version[1]})")
+        paths = generator.write_scenarios(seed, args.random, random_dir, allow_lists)
         scenarios += [Scenario(path, True) for path in paths]
         say(f"random: {args.random} scenarios, seed {seed} (written to {random_dir}; "
             f"replay with --random {args.random} --seed {seed})")

@@ -129,11 +129,13 @@ class _Builder:
         return step
 
 
-def make_scenario(rng, name):
+def make_scenario(rng, name, allow_lists=True):
     """Return one scenario (a dict ready for json.dumps)."""
     # About 40% of the scenarios use tuples of separators (CPython >= 3.13
-    # only); the rest can be checked against older Pythons as well.
-    builder = _Builder(rng, multi=rng.random() < 0.4)
+    # only); the rest can be checked against older Pythons as well. The draw
+    # happens either way, so a seed gives the same other choices.
+    multi = rng.random() < 0.4
+    builder = _Builder(rng, multi=multi and allow_lists)
     limit = builder.limit()
     limit_hint = limit if 0 < limit <= 64 else rng.choice((4, 8, 16))
     alphabet = rng.choice(ALPHABETS)
@@ -188,13 +190,14 @@ def make_scenario(rng, name):
     return scenario
 
 
-def generate(seed, count):
-    """Return [(name, scenario), ...] for this seed; same seed, same list."""
+def generate(seed, count, allow_lists=True):
+    """Return [(name, scenario), ...] for this seed; same seed, same list.
+    allow_lists=False: no separator lists (for CPython older than 3.13)."""
     rng = random.Random(seed)
     result = []
     for index in range(count):
         name = f"random_{seed}_{index:05d}"
-        result.append((name, make_scenario(rng, name)))
+        result.append((name, make_scenario(rng, name, allow_lists)))
     return result
 
 
@@ -214,11 +217,11 @@ def scenario_text(scenario):
     return "{\n" + ",\n".join(head) + "\n}\n"
 
 
-def write_scenarios(seed, count, out_dir):
+def write_scenarios(seed, count, out_dir, allow_lists=True):
     """Write the scenarios into out_dir; return the list of paths."""
     os.makedirs(out_dir, exist_ok=True)
     paths = []
-    for name, scenario in generate(seed, count):
+    for name, scenario in generate(seed, count, allow_lists):
         path = os.path.join(out_dir, name + ".json")
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(scenario_text(scenario))
