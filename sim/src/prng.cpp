@@ -41,6 +41,7 @@ std::uint64_t Prng::next_u64() noexcept {
   s_[0] ^= s_[3];
   s_[2] ^= t;
   s_[3] = rotl(s_[3], 45);
+  if (tap_ != nullptr) tap_(tap_context_, result);
   return result;
 }
 

@@ -2,15 +2,64 @@
 
 #include <cmath>
 
+#include "aiostreams/server.hpp"
+#include "aiostreams/sim/network.hpp"
+
 namespace aiostreams::sim {
 
-SimLoop::SimLoop(std::uint64_t seed) : rng_(seed) {}
+SimLoop::SimLoop(std::uint64_t seed)
+    : rng_(seed), buggify_rng_(rng_.fork("buggify")), network_(std::make_unique<Network>(*this)) {
+  rng_.set_tap(&SimLoop::rng_tap, this);
+  buggify_rng_.set_tap(&SimLoop::rng_tap, this);
+}
 
 SimLoop::~SimLoop() {
   close_pending_tasks();
   // Destroying coroutines may schedule callbacks; they hold references that must go now.
   ready_.clear();
   while (!timers_.empty()) timers_.pop();
+  network_.reset();
+  ready_.clear();
+  while (!timers_.empty()) timers_.pop();
+}
+
+void SimLoop::rng_tap(void* self, std::uint64_t value) noexcept {
+  auto* loop = static_cast<SimLoop*>(self);
+  try {
+    loop->record("draw", value);
+  } catch (...) {
+    // only a failing trace allocation can throw; the digest is already updated
+  }
+}
+
+void SimLoop::record(const char* what, std::uint64_t a, std::uint64_t b) {
+  // The name is hashed by its first bytes (names are short literals).
+  std::uint64_t name = 0;
+  for (const char* c = what; *c != '\0'; ++c) name = name * 131 + static_cast<unsigned char>(*c);
+  mix(name ^ (a * 0xff51afd7ed558ccdULL) ^ (b * 0xc4ceb9fe1a85ec53ULL) ^ static_cast<std::uint64_t>(now_ns_));
+  if (trace_on_) {
+    std::string text(what);
+    text += ' ';
+    text += std::to_string(a);
+    text += ' ';
+    text += std::to_string(b);
+    trace_.push_back(TraceEvent{recorded_ - 1, now_ns_, std::move(text)});
+  }
+}
+
+bool SimLoop::buggify_site(const char* file, int line) {
+  if (!buggify_on_) return false;
+  auto key = std::make_pair(std::string(file), line);
+  auto found = buggify_sites_.find(key);
+  if (found == buggify_sites_.end()) {
+    const bool active = buggify_rng_.chance(0.25);
+    found = buggify_sites_.emplace(std::move(key), active).first;
+    record("buggify-site", static_cast<std::uint64_t>(line), active ? 1 : 0);
+  }
+  if (!found->second) return false;
+  const bool fire = buggify_rng_.chance(0.25);
+  if (fire) record("buggify-fire", static_cast<std::uint64_t>(line));
+  return fire;
 }
 
 void SimLoop::call_soon(Callback cb) { ready_.push_back(std::move(cb)); }
@@ -60,6 +109,8 @@ bool SimLoop::run_once() {
     Callback cb = std::move(ready_.front());
     ready_.pop_front();
     ++events_run_;
+    mix(static_cast<std::uint64_t>(now_ns_) ^ 0x5bd1e995ULL);
+    if (trace_on_) trace_.push_back(TraceEvent{recorded_ - 1, now_ns_, "callback"});
     run_callback(cb);
   }
   return true;
@@ -79,8 +130,11 @@ void SimLoop::run_forever() {
   stopping_ = false;
   while (!stopping_) {
     if (!run_once()) {
-      throw DeadlockError("deadlock: nothing is ready, no timer is pending, and " +
-                          std::to_string(pending_task_count()) + " task(s) are still waiting");
+      std::string message = "deadlock: nothing is ready, no timer is pending, and " +
+                            std::to_string(pending_task_count()) + " task(s) are still waiting";
+      for (const auto& line : describe_pending_tasks()) message += "\n  " + line;
+      message += "\n  (seed " + std::to_string(seed()) + ", virtual time " + std::to_string(time()) + " s)";
+      throw DeadlockError(message);
     }
   }
   stopping_ = false;

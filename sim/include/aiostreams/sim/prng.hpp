@@ -31,9 +31,19 @@ class Prng {
 
   std::uint64_t seed() const noexcept { return seed_; }
 
+  /// An observer of every raw draw (the simulator feeds them into its run digest).
+  /// A forked generator starts without one.
+  using Tap = void (*)(void* context, std::uint64_t value) noexcept;
+  void set_tap(Tap tap, void* context) noexcept {
+    tap_ = tap;
+    tap_context_ = context;
+  }
+
  private:
   std::uint64_t seed_;
   std::uint64_t s_[4];
+  Tap tap_ = nullptr;
+  void* tap_context_ = nullptr;
 };
 
 }  // namespace aiostreams::sim

@@ -7,12 +7,17 @@
 #include <deque>
 #include <memory>
 #include <queue>
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "aiostreams/errors.hpp"
 #include "aiostreams/loop.hpp"
+#include "aiostreams/connection_options.hpp"
 #include "aiostreams/sim/prng.hpp"
+#include "aiostreams/task.hpp"
 
 namespace aiostreams::sim {
 
@@ -21,6 +26,15 @@ namespace aiostreams::sim {
 class DeadlockError : public RuntimeError {
  public:
   using RuntimeError::RuntimeError;
+};
+
+class Network;
+
+/// One recorded decision of a run (kept only while SimLoop::set_trace(true)).
+struct TraceEvent {
+  std::uint64_t index;   // position in the run's event sequence
+  std::int64_t time_ns;  // virtual time when it happened
+  std::string description;
 };
 
 class SimLoop final : public Loop {
@@ -35,7 +49,8 @@ class SimLoop final : public Loop {
   double time() const override { return static_cast<double>(now_ns_) / 1e9; }
   std::int64_t now_ns() const noexcept { return now_ns_; }
 
-  /// Runs until stop(). Throws DeadlockError if nothing can ever run again.
+  /// Runs until stop(). Throws DeadlockError if nothing can ever run again; its what()
+  /// lists every pending task, its host and what it waits on (describe_pending_tasks()).
   void run_forever() override;
   void stop() override { stopping_ = true; }
 
@@ -54,6 +69,36 @@ class SimLoop final : public Loop {
   /// How many callbacks ran so far (the simulator's "events").
   std::uint64_t events_run() const noexcept { return events_run_; }
 
+  // ---- the simulated network (see network.hpp) ----
+  Network& network() noexcept { return *network_; }
+  Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
+                                                     const ConnectOptions& options) override;
+  Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
+                                              const ServerOptions& options) override;
+  Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
+                                                          const ConnectOptions& options) override;
+  Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
+                                                   const ServerOptions& options) override;
+
+  // ---- determinism ----
+  /// A 64-bit digest of every decision so far: each callback run (with its virtual time),
+  /// each draw of rng() and of the network's streams, each network event and fault.
+  std::uint64_t digest() const noexcept { return digest_; }
+  /// How many events went into the digest.
+  std::uint64_t events_recorded() const noexcept { return recorded_; }
+  /// Keeps a readable log of the recorded events from now on (off by default: costly).
+  void set_trace(bool on) { trace_on_ = on; }
+  bool trace_enabled() const noexcept { return trace_on_; }
+  const std::vector<TraceEvent>& trace() const noexcept { return trace_; }
+  /// Adds a decision to the digest (and to the trace): `what` names it, a and b qualify it.
+  void record(const char* what, std::uint64_t a = 0, std::uint64_t b = 0);
+
+  // ---- buggify (see buggify.hpp) ----
+  void set_buggify_enabled(bool on) noexcept { buggify_on_ = on; }
+  bool buggify_enabled() const noexcept { return buggify_on_; }
+  /// The decision for one call site.
+  bool buggify_site(const char* file, int line);
+
  private:
   struct Timer {
     std::int64_t when_ns;
@@ -66,6 +111,11 @@ class SimLoop final : public Loop {
 
   void drop_cancelled_timers();
   void move_due_timers();
+  static void rng_tap(void* self, std::uint64_t value) noexcept;
+  void mix(std::uint64_t value) noexcept {
+    digest_ = ((digest_ << 5 | digest_ >> 59) ^ value) * 0x9e3779b97f4a7c15ULL;
+    ++recorded_;
+  }
 
   std::int64_t now_ns_ = 0;
   std::uint64_t timer_sequence_ = 0;
@@ -74,6 +124,14 @@ class SimLoop final : public Loop {
   std::deque<Callback> ready_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   Prng rng_;
+  std::uint64_t digest_ = 0x6a09e667f3bcc908ULL;
+  std::uint64_t recorded_ = 0;
+  bool trace_on_ = false;
+  std::vector<TraceEvent> trace_;
+  bool buggify_on_ = true;
+  Prng buggify_rng_;
+  std::map<std::pair<std::string, int>, bool> buggify_sites_;  // file:line -> activated
+  std::unique_ptr<Network> network_;
 };
 
 }  // namespace aiostreams::sim

@@ -1,0 +1,226 @@
+// Private: the simulated network's moving parts (Network::Impl, SimTransport, SimListener).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "aiostreams/detail/write_flow_control.hpp"
+#include "aiostreams/server.hpp"
+#include "aiostreams/sim/network.hpp"
+#include "aiostreams/sim/sim_loop.hpp"
+#include "aiostreams/transport.hpp"
+
+namespace aiostreams::sim {
+
+class SimTransport;
+class SimListener;
+
+struct SimHost {
+  std::string name;
+  std::string address;
+  int next_port = 49152;
+};
+
+/// How a listener is bound on its host.
+enum class BindKind : std::uint8_t { any, loopback, own };
+
+struct Network::Impl {
+  explicit Impl(SimLoop& l);
+
+  SimLoop& loop;
+  NetworkConfig config;
+  FaultConfig faults;
+  Prng rng;  // "net" stream: latencies, segmentation, faults
+
+  std::vector<SimHost> hosts;
+  std::map<std::string, int> by_name;
+  std::map<std::string, int> by_address;
+  std::map<std::pair<int, int>, std::int64_t> pair_base_ns;    // (low host, high host)
+  std::map<std::pair<int, int>, std::int64_t> partitions;      // (from, to) -> healed at
+  std::map<std::pair<int, int>, SimListener*> tcp_listeners;   // (host, port)
+  std::map<std::pair<int, std::string>, SimListener*> unix_paths;  // nullptr: stale file
+  std::map<std::uint64_t, std::shared_ptr<SimTransport>> live;     // kept alive by the "kernel"
+  std::vector<std::weak_ptr<SimTransport>> all;
+  std::vector<SimListener*> listeners;
+  std::uint64_t next_id = 1;
+  std::uint64_t established = 0, delivered = 0, fired = 0;
+
+  int add_host(const std::string& name);
+  /// The host of the running task ("localhost" when none).
+  int current_host();
+  int allocate_port(int host);
+  std::int64_t latency_ns(int from, int to);
+  std::int64_t partitioned_until(int from, int to) const {
+    auto found = partitions.find({from, to});
+    return found == partitions.end() ? 0 : found->second;
+  }
+  void partition(int a, int b, std::int64_t duration_ns, bool one_way);
+  void fault(const char* what, std::uint64_t id);
+  /// Makes both ends of a new connection; the server end goes to `listener`'s queue.
+  std::shared_ptr<SimTransport> establish(int client_host, SocketAddress client_name, int server_host,
+                                          SocketAddress server_name, SimListener& listener);
+  void schedule_timed_faults(const std::shared_ptr<SimTransport>& client, const std::shared_ptr<SimTransport>& server);
+  void teardown() noexcept;
+};
+
+class SimTransport final : public Transport, public std::enable_shared_from_this<SimTransport> {
+ public:
+  SimTransport(Network::Impl& net, std::uint64_t id, int host, SocketAddress sockname, SocketAddress peername);
+
+  // ---- Transport ----
+  std::any get_extra_info(std::string_view name) const override;
+  bool is_closing() const override { return closing_; }
+  void close() override;
+  void set_protocol(std::shared_ptr<Protocol> protocol) override { protocol_ = std::move(protocol); }
+  std::shared_ptr<Protocol> get_protocol() const override { return protocol_; }
+  void write(std::string_view data) override;
+  void writelines(std::span<const std::string_view> buffers) override;
+  void write_eof() override;
+  bool can_write_eof() const override { return true; }
+  void abort() override;
+  std::size_t get_write_buffer_size() const override;
+  std::pair<std::size_t, std::size_t> get_write_buffer_limits() const override { return flow_.limits(); }
+  void set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) override;
+  void pause_reading() override;
+  void resume_reading() override;
+  bool is_reading() const override { return !paused_reading_ && !closing_; }
+
+  // ---- the simulator's side ----
+  void set_peer(const std::shared_ptr<SimTransport>& peer) { peer_ = peer; peer_host_ = peer->host_; }
+  /// Gives the socket its protocol and schedules connection_made (server: after attach).
+  void start(std::shared_ptr<Protocol> protocol, std::weak_ptr<Server> server);
+  /// The connection was reset (RST, fault, refused accept): discard everything and report
+  /// ConnectionResetError to the protocol.
+  void hard_reset(bool notify_now);
+  /// Sends RST to the peer and kills this socket without telling the protocol.
+  void kill_with_rst();
+  /// The kernel sends FIN now (half-close fault); later writes fail with EPIPE.
+  void kernel_shutdown_write();
+  /// Nothing arrives any more in either direction (silent close fault).
+  void blackhole() noexcept { blackholed_ = true; }
+  void stall_for(std::int64_t duration_ns);
+  void make_slow_reader() noexcept { slow_ = true; }
+  void teardown() noexcept;
+  std::uint64_t id() const noexcept { return id_; }
+  int host() const noexcept { return host_; }
+  bool lost() const noexcept { return lost_called_ || reset_; }
+
+ private:
+  enum class Kind : std::uint8_t { data, fin, rst };
+  struct Segment {
+    std::int64_t arrival_ns;
+    Kind kind;
+    std::string data;
+  };
+
+  std::size_t out_size() const noexcept { return out_.size() - out_off_; }
+  std::size_t in_size() const noexcept { return in_.size() - in_off_; }
+  void transmit();
+  void send_segment(Kind kind, std::string data);
+  void arm_timer();
+  void deliver_due();
+  void on_segment(Segment& segment);
+  void schedule_read();
+  void read_ready();
+  void on_window_open();
+  void schedule_write_ready();
+  void write_ready();
+  void force_close(std::exception_ptr error);
+  void call_connection_lost(std::exception_ptr error);
+  void fatal_error(std::exception_ptr error, const char* message);
+  void socket_close();
+  void maybe_retire();
+  Protocol* protocol_ptr() const noexcept { return protocol_.get(); }
+
+  Network::Impl* net_;
+  std::uint64_t id_;
+  int host_;
+  int peer_host_ = 0;
+  SocketAddress sockname_, peername_;
+  std::weak_ptr<SimTransport> peer_;
+  std::shared_ptr<Protocol> protocol_;
+  std::weak_ptr<Server> server_;
+  bool attached_ = false;
+  detail::WriteFlowControl flow_;
+
+  // asyncio's side
+  bool started_ = false;       // connection_made has run: data may be delivered
+  bool closing_ = false;
+  bool conn_lost_ = false;     // connection_lost is scheduled (CPython's _conn_lost)
+  bool lost_called_ = false;
+  bool eof_written_ = false;
+  bool paused_reading_ = false;
+  bool read_scheduled_ = false;
+  bool write_ready_scheduled_ = false;
+  bool reset_pending_ = false;  // RST arrived while nobody was looking
+  int lost_writes_ = 0;
+
+  // the kernel's side: outgoing
+  std::string out_;  // untransmitted: [send buffer][transport write buffer]
+  std::size_t out_off_ = 0;
+  bool fin_queued_ = false;
+  bool fin_sent_ = false;
+  bool kernel_shut_wr_ = false;  // half-close fault: FIN sent behind the transport's back
+  std::deque<Segment> flight_;
+  std::size_t flight_bytes_ = 0;
+  std::int64_t last_arrival_ns_ = 0;
+  std::int64_t link_free_ns_ = 0;
+  std::int64_t stalled_until_ns_ = 0;
+  bool timer_armed_ = false;
+  bool blackholed_ = false;
+
+  // the kernel's side: incoming
+  std::string in_;
+  std::size_t in_off_ = 0;
+  bool fin_received_ = false;
+  bool eof_delivered_ = false;
+  bool socket_closed_ = false;
+  bool reset_ = false;
+  bool slow_ = false;
+  bool retired_ = false;
+};
+
+class SimListener final : public Listener {
+ public:
+  SimListener(Network::Impl& net, int host, int port, BindKind kind, SocketAddress address);
+  SimListener(Network::Impl& net, int host, std::string path, bool cleanup);
+  ~SimListener() override;
+
+  void start(Server& server, int backlog) override;
+  void close() override;
+  SocketAddress address() const override { return address_; }
+
+  bool accepts_from(bool via_loopback) const noexcept {
+    return kind_ == BindKind::any || (via_loopback ? kind_ == BindKind::loopback : kind_ == BindKind::own);
+  }
+  bool listening() const noexcept { return started_ && !closed_; }
+  bool queue_full() const noexcept { return static_cast<int>(queue_.size()) >= backlog_; }
+  void enqueue(std::shared_ptr<SimTransport> endpoint);
+  void detach_network() noexcept { net_ = nullptr; }
+
+ private:
+  void accept_one();
+
+  Network::Impl* net_;
+  int host_;
+  int port_ = 0;
+  std::string path_;
+  bool unix_ = false;
+  bool cleanup_ = true;
+  BindKind kind_ = BindKind::any;
+  SocketAddress address_;
+  bool started_ = false;
+  bool closed_ = false;
+  int backlog_ = 100;
+  std::weak_ptr<Server> server_;
+  std::deque<std::shared_ptr<SimTransport>> queue_;
+  bool accept_scheduled_ = false;
+};
+
+}  // namespace aiostreams::sim
