@@ -7,4 +7,7 @@ namespace aiostreams::cli {
 /// A malformed file: a message naming the file and the problem on stderr, exit status 2.
 int reader_script(int argc, char** argv);
 
+/// aiostreams sim list | run | sweep: the bundled workloads on the simulator (see --help).
+int sim_command(int argc, char** argv);
+
 }  // namespace aiostreams::cli

@@ -10,7 +10,8 @@ void usage() {
       "usage: aiostreams COMMAND [ARGS...]\n"
       "commands:\n"
       "  reader-script FILE...   run reader conformance scenarios on our StreamReader,\n"
-      "                          one line of result JSON per file\n",
+      "                          one line of result JSON per file\n"
+      "  sim list|run|sweep ...  run the bundled workloads on the simulator, under faults\n",
       stderr);
 }
 }  // namespace
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   }
   const std::string_view command = argv[1];
   if (command == "reader-script") return aiostreams::cli::reader_script(argc - 2, argv + 2);
+  if (command == "sim") return aiostreams::cli::sim_command(argc - 2, argv + 2);
   if (command == "--help" || command == "-h" || command == "help") {
     usage();
     return 0;

@@ -21,7 +21,10 @@ Task<StreamPair> open_connection(std::string host, int port, ConnectOptions opti
   Loop& loop = get_running_loop();
   auto reader = std::make_shared<StreamReader>(options.limit);
   auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
-  auto transport = co_await loop.create_connection([protocol] { return protocol; }, std::move(host), port, options);
+  // Named, not a temporary in the co_await expression: GCC 12 destroys such temporaries
+  // twice (see README, "Compilers").
+  ProtocolFactory factory = [protocol] { return protocol; };
+  auto transport = co_await loop.create_connection(std::move(factory), std::move(host), port, options);
   co_return make_pair_for(transport, reader, protocol);
 }
 
@@ -29,7 +32,8 @@ Task<StreamPair> open_unix_connection(std::string path, ConnectOptions options) 
   Loop& loop = get_running_loop();
   auto reader = std::make_shared<StreamReader>(options.limit);
   auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
-  auto transport = co_await loop.create_unix_connection([protocol] { return protocol; }, std::move(path), options);
+  ProtocolFactory factory = [protocol] { return protocol; };
+  auto transport = co_await loop.create_unix_connection(std::move(factory), std::move(path), options);
   co_return make_pair_for(transport, reader, protocol);
 }
 
@@ -38,16 +42,16 @@ Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnected
                                            int port, ServerOptions options) {
   Loop& loop = get_running_loop();
   if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
-  co_return co_await loop.create_server(server_protocol_factory(loop, std::move(callback), options.limit),
-                                        std::move(host), port, options);
+  ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
+  co_return co_await loop.create_server(std::move(factory), std::move(host), port, options);
 }
 
 Task<std::shared_ptr<Server>> start_unix_server(std::shared_ptr<const ClientConnectedCallback> callback,
                                                 std::string path, ServerOptions options) {
   Loop& loop = get_running_loop();
   if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
-  co_return co_await loop.create_unix_server(server_protocol_factory(loop, std::move(callback), options.limit),
-                                             std::move(path), options);
+  ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
+  co_return co_await loop.create_unix_server(std::move(factory), std::move(path), options);
 }
 }  // namespace detail
 

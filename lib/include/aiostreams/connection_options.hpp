@@ -14,7 +14,7 @@ struct ConnectOptions {
   /// The StreamReader's limit (streams only). ValueError if <= 0, before connecting.
   std::int64_t limit = 1 << 16;
   /// Bind the local end to this address before connecting.
-  std::optional<SocketAddress> local_addr;
+  std::optional<SocketAddress> local_addr{};
   /// AF_INET, AF_INET6 or 0 (AF_UNSPEC: whatever the host resolves to).
   int family = 0;
 };
@@ -28,7 +28,7 @@ struct ServerOptions {
   /// Start accepting at once; otherwise the sockets are bound and start_serving() or
   /// serve_forever() starts them.
   bool start_serving = true;
-  std::optional<bool> reuse_address;
+  std::optional<bool> reuse_address{};
   bool reuse_port = false;
   bool keep_alive = false;
   /// Unix servers: unlink the socket file on close() if it is still ours.

@@ -1,0 +1,282 @@
+// aiostreams sim list | run | sweep: the bundled workloads on the simulator.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aiostreams/sim/determinism.hpp"
+#include "aiostreams/sim/network.hpp"
+#include "aiostreams/sim/sim_loop.hpp"
+#include "aiostreams/sim/workloads.hpp"
+#include "cli/commands.hpp"
+
+namespace aiostreams::cli {
+
+namespace {
+namespace workloads = sim::workloads;
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+constexpr const char* sim_usage =
+    "usage: aiostreams sim list\n"
+    "       aiostreams sim run --workload W --seed N [--faults F] [--clients N] [--rounds N]\n"
+    "                          [--check-determinism]\n"
+    "       aiostreams sim sweep --workload W --seeds A..B [--faults F] [--clients N] [--rounds N]\n"
+    "                            [--check-determinism]\n"
+    "F: none (default), swarm (a fault mix drawn per seed), or a list such as\n"
+    "   reset=0.2,partition=0.1,connect_refused=0.05  (probabilities; see sim/README.md)\n";
+
+// FaultConfig's probabilities by their names on the command line.
+struct FaultKnob {
+  const char* name;
+  double sim::FaultConfig::*field;
+};
+constexpr FaultKnob fault_knobs[] = {
+    {"connect_refused", &sim::FaultConfig::connect_refused}, {"connect_hang", &sim::FaultConfig::connect_hang},
+    {"backlog_full", &sim::FaultConfig::backlog_full},       {"accept_error", &sim::FaultConfig::accept_error},
+    {"reset", &sim::FaultConfig::reset},                     {"silent_close", &sim::FaultConfig::silent_close},
+    {"half_close", &sim::FaultConfig::half_close},           {"partition", &sim::FaultConfig::partition},
+    {"stall", &sim::FaultConfig::stall},                     {"slow_reader", &sim::FaultConfig::slow_reader},
+};
+
+struct Options {
+  const workloads::Workload* workload = nullptr;
+  std::uint64_t first_seed = 0;
+  std::uint64_t last_seed = 0;
+  std::string faults = "none";
+  workloads::Params params;
+  bool check_determinism = false;
+};
+
+std::uint64_t parse_seed(std::string_view text, const char* what) {
+  if (text.empty()) throw UsageError(std::string(what) + " needs a number");
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') throw UsageError(std::string(what) + ": '" + std::string(text) + "' is not a non-negative integer");
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (value > (UINT64_MAX - digit) / 10) throw UsageError(std::string(what) + ": '" + std::string(text) + "' is too large");
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+int parse_count(std::string_view text, const char* what) {
+  const std::uint64_t value = parse_seed(text, what);
+  if (value < 1 || value > 100000) throw UsageError(std::string(what) + " must be between 1 and 100000");
+  return static_cast<int>(value);
+}
+
+// "none", "swarm" or "name=p,name=p"; validates and returns the canonical spelling.
+sim::FaultConfig parse_faults(const std::string& spec, bool& swarm) {
+  swarm = spec == "swarm";
+  sim::FaultConfig config;
+  if (spec == "none" || swarm) return config;
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    const std::size_t end = std::min(spec.find(',', start), spec.size());
+    const std::string item = spec.substr(start, end - start);
+    const std::size_t equals = item.find('=');
+    const std::string name = item.substr(0, equals);
+    const FaultKnob* knob = nullptr;
+    for (const auto& candidate : fault_knobs) knob = name == candidate.name ? &candidate : knob;
+    if (knob == nullptr) {
+      std::string known;
+      for (const auto& candidate : fault_knobs) known += std::string(known.empty() ? "" : ", ") + candidate.name;
+      throw UsageError("--faults: unknown fault '" + name + "' (known: " + known + ")");
+    }
+    double probability = 0.1;
+    if (equals != std::string::npos) {
+      char* rest = nullptr;
+      const std::string value = item.substr(equals + 1);
+      probability = std::strtod(value.c_str(), &rest);
+      if (value.empty() || *rest != '\0' || !(probability >= 0 && probability <= 1)) {
+        throw UsageError("--faults: '" + item + "': the probability must be a number in [0, 1]");
+      }
+    }
+    config.*(knob->field) = probability;
+    start = end + 1;
+  }
+  return config;
+}
+
+Options parse_options(int argc, char** argv, bool sweep) {
+  Options options;
+  bool have_seed = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    auto value = [&]() -> std::string_view {
+      if (i + 1 >= argc) throw UsageError(std::string(arg) + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--workload") {
+      const std::string_view name = value();
+      options.workload = workloads::find(name);
+      if (options.workload == nullptr) throw UsageError("unknown workload '" + std::string(name) + "' (see: aiostreams sim list)");
+    } else if (arg == "--seed" && !sweep) {
+      options.first_seed = options.last_seed = parse_seed(value(), "--seed");
+      have_seed = true;
+    } else if (arg == "--seeds" && sweep) {
+      const std::string_view range = value();
+      const std::size_t dots = range.find("..");
+      if (dots == std::string_view::npos) throw UsageError("--seeds takes a range A..B, e.g. 1..1000");
+      options.first_seed = parse_seed(range.substr(0, dots), "--seeds");
+      options.last_seed = parse_seed(range.substr(dots + 2), "--seeds");
+      if (options.last_seed < options.first_seed) throw UsageError("--seeds: the range A..B needs A <= B");
+      have_seed = true;
+    } else if (arg == "--faults") {
+      options.faults = std::string(value());
+      bool swarm = false;
+      (void)parse_faults(options.faults, swarm);  // validate now, with a clear message
+    } else if (arg == "--clients") {
+      options.params.clients = parse_count(value(), "--clients");
+    } else if (arg == "--rounds") {
+      options.params.rounds = parse_count(value(), "--rounds");
+    } else if (arg == "--check-determinism") {
+      options.check_determinism = true;
+    } else {
+      throw UsageError("unknown option '" + std::string(arg) + "'");
+    }
+  }
+  if (options.workload == nullptr) throw UsageError("--workload is required");
+  if (!have_seed) throw UsageError(sweep ? "--seeds is required" : "--seed is required");
+  options.params.faults = options.faults != "none";
+  return options;
+}
+
+std::string replay(const Options& options, std::uint64_t seed) {
+  std::string command = sim::replay_command(options.workload->name, seed, options.faults);
+  if (options.params.clients > 0) command += " --clients " + std::to_string(options.params.clients);
+  if (options.params.rounds > 0) command += " --rounds " + std::to_string(options.params.rounds);
+  return command;
+}
+
+void configure(sim::SimLoop& loop, const Options& options) {
+  bool swarm = false;
+  const sim::FaultConfig faults = parse_faults(options.faults, swarm);
+  if (swarm) {
+    loop.network().enable_swarm();
+  } else {
+    loop.network().set_faults(faults);
+  }
+}
+
+// One run of the workload as check_determinism() wants it (the report is not needed there).
+Task<void> run_for_check(sim::SimLoop& loop, const Options& options) {
+  configure(loop, options);
+  workloads::Report report;
+  co_await options.workload->run(loop, options.params, report);
+}
+
+struct SeedResult {
+  workloads::Report report;
+  std::uint64_t digest = 0;
+  std::uint64_t events = 0;
+  double virtual_seconds = 0;
+  std::optional<sim::DeterminismReport> determinism;
+  bool ok() const { return report.ok() && (!determinism || determinism->deterministic); }
+};
+
+SeedResult run_seed(const Options& options, std::uint64_t seed) {
+  SeedResult result;
+  {
+    sim::SimLoop loop(seed);
+    configure(loop, options);
+    result.report = workloads::run(loop, *options.workload, options.params);
+    result.digest = loop.digest();
+    result.events = loop.events_run();
+    result.virtual_seconds = loop.time();
+  }
+  if (options.check_determinism) {
+    result.determinism =
+        sim::check_determinism(seed, [&options](sim::SimLoop& loop) { return run_for_check(loop, options); });
+  }
+  return result;
+}
+
+int run_command(int argc, char** argv) {
+  const Options options = parse_options(argc, argv, false);
+  const SeedResult result = run_seed(options, options.first_seed);
+  std::printf("workload %s, seed %llu, faults %s\n", options.workload->name,
+              static_cast<unsigned long long>(options.first_seed), options.faults.c_str());
+  std::printf("%s\n", result.report.summary().c_str());
+  std::printf("digest %016llx, %llu events, %.6f s of virtual time\n", static_cast<unsigned long long>(result.digest),
+              static_cast<unsigned long long>(result.events), result.virtual_seconds);
+  if (result.determinism) std::printf("determinism: %s\n", result.determinism->to_string().c_str());
+  if (!result.ok()) {
+    std::printf("FAILED; replay with:\n  %s\n", replay(options, options.first_seed).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int sweep_command(int argc, char** argv) {
+  const Options options = parse_options(argc, argv, true);
+  const bool progress = isatty(fileno(stderr)) != 0;
+  const auto started = std::chrono::steady_clock::now();  // wall time for the summary only
+  std::uint64_t seeds = 0, failed = 0, connection_errors = 0, round_trips = 0, events = 0;
+  std::vector<std::pair<std::uint64_t, std::string>> failures;
+  for (std::uint64_t seed = options.first_seed;; ++seed) {
+    const SeedResult result = run_seed(options, seed);
+    ++seeds;
+    connection_errors += result.report.connection_errors;
+    round_trips += result.report.round_trips;
+    events += result.events;
+    if (!result.ok()) {
+      ++failed;
+      std::string why = result.report.ok() ? result.determinism->to_string() : result.report.summary();
+      failures.emplace_back(seed, why);
+    }
+    if (progress) {
+      std::fprintf(stderr, "\r%s: seed %llu (%llu/%llu), %llu failed", options.workload->name,
+                   static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds),
+                   static_cast<unsigned long long>(options.last_seed - options.first_seed + 1),
+                   static_cast<unsigned long long>(failed));
+    }
+    if (seed == options.last_seed) break;
+  }
+  if (progress) std::fputc('\n', stderr);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("%-12s %-10s %8s %8s %8s %12s %14s %12s %10s\n", "workload", "faults", "seeds", "passed", "failed",
+              "round trips", "conn. errors", "events", "seeds/s");
+  std::printf("%-12s %-10.10s %8llu %8llu %8llu %12llu %14llu %12llu %10.0f\n", options.workload->name,
+              options.faults.c_str(), static_cast<unsigned long long>(seeds),
+              static_cast<unsigned long long>(seeds - failed), static_cast<unsigned long long>(failed),
+              static_cast<unsigned long long>(round_trips), static_cast<unsigned long long>(connection_errors),
+              static_cast<unsigned long long>(events), seconds > 0 ? static_cast<double>(seeds) / seconds : 0.0);
+  for (const auto& [seed, why] : failures) {
+    std::printf("\nseed %llu FAILED: %s\n  replay: %s\n", static_cast<unsigned long long>(seed), why.c_str(),
+                replay(options, seed).c_str());
+  }
+  return failed == 0 ? 0 : 1;
+}
+
+int list_command() {
+  for (const auto& workload : workloads::all()) std::printf("%-12s %s\n", workload.name, workload.description);
+  return 0;
+}
+}  // namespace
+
+int sim_command(int argc, char** argv) {
+  try {
+    if (argc < 1) throw UsageError("a subcommand is required");
+    const std::string_view sub = argv[0];
+    if (sub == "list") return list_command();
+    if (sub == "run") return run_command(argc - 1, argv + 1);
+    if (sub == "sweep") return sweep_command(argc - 1, argv + 1);
+    throw UsageError("unknown subcommand '" + std::string(sub) + "'");
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "aiostreams sim: %s\n%s", e.what(), sim_usage);
+    return 2;
+  }
+}
+
+}  // namespace aiostreams::cli
