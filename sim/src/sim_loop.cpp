@@ -14,6 +14,7 @@ SimLoop::SimLoop(std::uint64_t seed)
 }
 
 SimLoop::~SimLoop() {
+  mark_closed();  // objects that outlive the loop must not schedule on it any more
   close_pending_tasks();
   // Destroying coroutines may schedule callbacks; they hold references that must go now.
   ready_.clear();
