@@ -10,6 +10,8 @@
 #include <queue>
 #include <vector>
 
+#include "detail_asio_net.hpp"
+
 namespace aiostreams {
 
 namespace {
@@ -26,6 +28,8 @@ struct Timer {
 }  // namespace
 
 struct AsioLoop::Impl {
+  // Declared first so that it is destroyed last: resources unregister from it.
+  std::shared_ptr<detail::AsioRegistry> registry = std::make_shared<detail::AsioRegistry>();
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> keep_running = asio::make_work_guard(io);
   std::deque<Callback> ready;
@@ -46,7 +50,37 @@ AsioLoop::~AsioLoop() {
   mark_closed();
   close_pending_tasks();
   impl_->ready.clear();
+  // Close every socket still alive (a StreamWriter or Server kept after run()) before the
+  // io_context goes: an Asio socket must not outlive its context. Strong references keep
+  // the objects alive while we go through them; dropping them may destroy some.
+  auto& registry = *impl_->registry;
+  std::vector<std::shared_ptr<void>> keep;
+  std::vector<detail::AsioResource*> resources;
+  for (auto* resource : registry.live) {
+    if (auto strong = resource->keep_alive()) {
+      keep.push_back(std::move(strong));
+      resources.push_back(resource);
+    }
+  }
+  for (auto* resource : resources) resource->loop_closing();
+  registry.loop_closed = true;
+  keep.clear();
 }
+
+namespace detail {
+asio::io_context& AsioLoopAccess::io(AsioLoop& loop) noexcept { return loop.impl_->io; }
+const std::shared_ptr<AsioRegistry>& AsioLoopAccess::registry(AsioLoop& loop) noexcept {
+  return loop.impl_->registry;
+}
+
+AsioResource::AsioResource(AsioLoop& loop) : loop_(&loop), registry_(AsioLoopAccess::registry(loop)) {
+  registry_->live.insert(this);
+}
+
+AsioResource::~AsioResource() { registry_->live.erase(this); }
+
+asio::io_context& AsioResource::io() const noexcept { return AsioLoopAccess::io(*loop_); }
+}  // namespace detail
 
 void AsioLoop::call_soon(Callback cb) { impl_->ready.push_back(std::move(cb)); }
 

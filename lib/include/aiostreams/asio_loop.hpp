@@ -8,6 +8,10 @@
 
 namespace aiostreams {
 
+namespace detail {
+struct AsioLoopAccess;
+}  // namespace detail
+
 class AsioLoop final : public Loop {
  public:
   AsioLoop();
@@ -22,11 +26,35 @@ class AsioLoop final : public Loop {
   void run_forever() override;
   void stop() override;
 
+  // ---- networking on real sockets (asyncio's selector transports) ----
+
+  /// Resolves host (numeric, a name, or "localhost"; options.family restricts it) and
+  /// connects to each address in turn; options.local_addr binds first. Throws
+  /// ConnectionRefusedError, OSError (resolution errors keep getaddrinfo's code), or
+  /// OSError("Multiple exceptions: ...") when every address failed differently.
+  /// Cancelling it closes the half-made socket.
+  Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
+                                                     const ConnectOptions& options) override;
+  /// Binds one listening socket per resolved address ("" means every interface, IPv4 and
+  /// IPv6; port 0 picks a free port per socket). Throws OSError("error while attempting to
+  /// bind on address ...") when a bind fails.
+  Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
+                                              const ServerOptions& options) override;
+  /// Connects to a Unix stream socket (a path, or a Linux abstract name starting with '\0').
+  Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
+                                                          const ConnectOptions& options) override;
+  /// Listens on a Unix stream socket. A stale socket file at `path` is removed first;
+  /// throws OSError(EADDRINUSE, "Address '<path>' is already in use") when the address is
+  /// taken. With options.cleanup_socket the file is unlinked on close if still ours.
+  Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
+                                                   const ServerOptions& options) override;
+
   /// The io_context behind the loop, for the backend's own transports (an opaque pointer
   /// to asio::io_context; only lib/src knows its type).
   void* native_context() noexcept;
 
  private:
+  friend struct detail::AsioLoopAccess;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -1,0 +1,384 @@
+// AsioSocketTransport: CPython's _SelectorSocketTransport (selector_events.py) on Asio.
+// Readiness comes from async_wait; the actual reads and writes are non-blocking calls, so
+// an idle connection holds no read buffer and a paused one has no read outstanding.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <algorithm>
+#include <array>
+#include <asio/bind_cancellation_slot.hpp>
+#include <asio/buffer.hpp>
+#include <utility>
+#include <vector>
+
+#include "aiostreams/errors.hpp"
+#include "detail_asio_net.hpp"
+
+namespace aiostreams::detail {
+
+namespace {
+// asyncio's _SelectorTransport.max_size: the most one read takes from the socket.
+constexpr std::size_t kMaxRead = 256 * 1024;
+// asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES.
+constexpr std::size_t kConnLostWarnThreshold = 5;
+// Buffers handed to one sendmsg().
+constexpr std::size_t kMaxGather = 16;
+
+// One read buffer per thread (each loop is single-threaded), allocated on first use: the
+// bytes are copied into a std::string of the exact size for data_received.
+char* shared_read_buffer() {
+  thread_local std::unique_ptr<char[]> buffer;
+  if (!buffer) buffer = std::make_unique<char[]>(kMaxRead);
+  return buffer.get();
+}
+
+void report(Loop& loop, const char* message, std::exception_ptr error) noexcept {
+  loop.call_exception_handler({message, std::move(error)});
+}
+
+bool is_os_error(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const OSError&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
+
+AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
+                                         std::shared_ptr<Server> server)
+    : AsioResource(loop), socket_(std::move(socket)), protocol_(std::move(protocol)), server_(std::move(server)) {
+  fd_ = socket_->native_handle();
+  std::error_code ignored;
+  socket_->non_blocking(true, ignored);
+  sockname_ = socket_name(fd_, false);
+  peername_ = socket_name(fd_, true);
+  // base_events._set_nodelay: TCP_NODELAY on TCP sockets.
+  const int family = socket_->local_endpoint(ignored).protocol().family();
+  if (family == AF_INET || family == AF_INET6) {
+    const int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+}
+
+AsioSocketTransport::~AsioSocketTransport() { destroy_socket(); }
+
+void AsioSocketTransport::destroy_socket() noexcept {
+  if (!socket_) return;
+  read_cancel_.slot().clear();
+  std::error_code ignored;
+  socket_->close(ignored);
+  socket_.reset();
+}
+
+void AsioSocketTransport::loop_closing() noexcept {
+  // The loop is going away: no callback can run any more. Close the socket and break the
+  // transport ↔ protocol cycle that connection_lost would have broken.
+  closing_ = true;
+  conn_lost_ = std::max<std::size_t>(conn_lost_, 1);
+  lost_called_ = true;
+  buffer_.clear();
+  buffer_size_ = 0;
+  destroy_socket();
+  auto protocol = std::move(protocol_);
+  auto server = std::move(server_);
+  (void)protocol;
+  (void)server;
+}
+
+void AsioSocketTransport::start(std::optional<Future<void>> waiter) {
+  auto self = shared_from_this();
+  if (server_) server_->attach(self);
+  Loop& l = loop();
+  l.call_soon([self] {
+    if (self->protocol_ && !self->lost_called_) self->protocol_->connection_made(self);
+  });
+  l.call_soon([self] { self->add_reader(); });
+  if (waiter) {
+    l.call_soon([waiter = *waiter]() mutable {
+      if (!waiter.done()) waiter.set_result();
+    });
+  }
+}
+
+std::any AsioSocketTransport::get_extra_info(std::string_view name) const {
+  if (name == "peername") return peername_ ? std::any(*peername_) : std::any();
+  if (name == "sockname") return sockname_ ? std::any(*sockname_) : std::any();
+  if (name == "socket") return std::any(fd_);
+  return {};
+}
+
+// ---- reading ----------------------------------------------------------------------------
+
+void AsioSocketTransport::add_reader() {
+  if (closing_ || loop_closed()) return;  // asyncio's _add_reader checks _closing
+  reader_ = true;
+  if (!paused_) arm_read();
+}
+
+void AsioSocketTransport::remove_reader() {
+  reader_ = false;
+  if (read_wait_pending_ && socket_) {
+    // Withdraw the wait itself, so that nothing watches the socket while we do not read.
+    ++read_generation_;
+    read_wait_pending_ = false;
+    read_cancel_.emit(asio::cancellation_type::total);
+  }
+}
+
+void AsioSocketTransport::arm_read() {
+  if (read_wait_pending_ || !socket_ || conn_lost_ != 0) return;
+  read_wait_pending_ = true;
+  const std::uint64_t generation = ++read_generation_;
+  socket_->async_wait(GenericSocket::wait_read,
+                      asio::bind_cancellation_slot(read_cancel_.slot(),
+                                                   [self = shared_from_this(), generation](const std::error_code& ec) {
+                                                     self->on_read_ready(generation, ec);
+                                                   }));
+}
+
+void AsioSocketTransport::pause_reading() {
+  if (closing_ || paused_) return;
+  paused_ = true;
+  remove_reader();
+}
+
+void AsioSocketTransport::resume_reading() {
+  if (closing_ || !paused_) return;
+  paused_ = false;
+  add_reader();
+}
+
+void AsioSocketTransport::on_read_ready(std::uint64_t generation, const std::error_code& ec) {
+  if (generation != read_generation_) return;  // withdrawn by remove_reader()
+  read_wait_pending_ = false;
+  read_cancel_.slot().clear();
+  if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
+  if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;
+  char* buffer = shared_read_buffer();
+  std::error_code read_error;
+  const std::size_t n = socket_->read_some(asio::buffer(buffer, kMaxRead), read_error);
+  if (read_error == asio::error::eof) {
+    on_eof();
+  } else if (read_error && would_block(read_error)) {
+    arm_read();
+  } else if (read_error) {
+    fatal_error(socket_error(read_error), "Fatal read error on socket transport");
+  } else if (n == 0) {
+    on_eof();
+  } else {
+    try {
+      if (protocol_) protocol_->data_received(std::string(buffer, n));
+    } catch (...) {
+      fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
+      return;
+    }
+    if (reader_ && !paused_ && !closing_) arm_read();
+  }
+}
+
+void AsioSocketTransport::on_eof() {
+  bool keep_open = false;
+  try {
+    keep_open = protocol_ ? protocol_->eof_received() : false;
+  } catch (...) {
+    fatal_error(std::current_exception(), "Fatal error: protocol.eof_received() call failed.");
+    return;
+  }
+  if (keep_open) {
+    remove_reader();
+  } else {
+    close();
+  }
+}
+
+// ---- writing ----------------------------------------------------------------------------
+
+void AsioSocketTransport::write(std::string_view data) {
+  if (eof_) throw RuntimeError("Cannot call write() after write_eof()");
+  if (data.empty()) return;
+  if (conn_lost_ != 0) {
+    if (conn_lost_ >= kConnLostWarnThreshold && !loop_closed()) {
+      report(loop(), "socket.send() raised exception.", nullptr);
+    }
+    ++conn_lost_;
+    return;
+  }
+  if (buffer_size_ == 0) {
+    std::error_code ec;
+    const std::size_t sent = socket_->write_some(asio::buffer(data.data(), data.size()), ec);
+    if (ec && !would_block(ec)) {
+      fatal_error(socket_error(ec), "Fatal write error on socket transport");
+      return;
+    }
+    if (!ec) data.remove_prefix(sent);
+    if (data.empty()) return;
+    arm_write();
+  }
+  append(data);
+  flow_.maybe_pause(loop(), protocol_.get(), buffer_size_);
+}
+
+void AsioSocketTransport::writelines(std::span<const std::string_view> buffers) {
+  if (eof_) throw RuntimeError("Cannot call writelines() after write_eof()");
+  // As the selector transport's writelines (3.12+): everything is queued, then one send.
+  std::size_t total = 0;
+  for (auto part : buffers) total += part.size();
+  if (total == 0) return;
+  if (conn_lost_ != 0) {
+    write(std::string_view("x", 1));  // counts and warns as write() does
+    return;
+  }
+  std::string joined;
+  joined.reserve(total);
+  for (auto part : buffers) joined.append(part);
+  write(joined);
+}
+
+void AsioSocketTransport::append(std::string_view data) {
+  // Small writes join the last chunk; large ones get their own (sent without copying twice).
+  if (!buffer_.empty() && buffer_.back().size() < 4096 && buffer_.size() > 1) {
+    buffer_.back().append(data);
+  } else {
+    buffer_.emplace_back(data);
+  }
+  buffer_size_ += data.size();
+}
+
+void AsioSocketTransport::consume(std::size_t sent) {
+  buffer_size_ -= sent;
+  while (sent > 0) {
+    const std::size_t left = buffer_.front().size() - buffer_head_;
+    if (sent < left) {
+      buffer_head_ += sent;
+      return;
+    }
+    sent -= left;
+    buffer_.pop_front();
+    buffer_head_ = 0;
+  }
+  if (buffer_.empty()) buffer_head_ = 0;
+}
+
+void AsioSocketTransport::arm_write() {
+  if (write_wait_pending_ || !socket_) return;
+  write_wait_pending_ = true;
+  socket_->async_wait(GenericSocket::wait_write,
+                      [self = shared_from_this()](const std::error_code& ec) { self->on_write_ready(ec); });
+}
+
+void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
+  write_wait_pending_ = false;
+  if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
+  if (conn_lost_ != 0 || buffer_size_ == 0) return;
+  std::array<asio::const_buffer, kMaxGather> parts;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < buffer_.size() && count < kMaxGather; ++i, ++count) {
+    const std::string& chunk = buffer_[i];
+    const std::size_t skip = i == 0 ? buffer_head_ : 0;
+    parts[count] = asio::buffer(chunk.data() + skip, chunk.size() - skip);
+  }
+  std::error_code send_error;
+  const std::size_t sent = socket_->write_some(std::span(parts.data(), count), send_error);
+  if (send_error && would_block(send_error)) {
+    arm_write();
+    return;
+  }
+  if (send_error) {
+    buffer_.clear();
+    buffer_head_ = 0;
+    buffer_size_ = 0;
+    fatal_error(socket_error(send_error), "Fatal write error on socket transport");
+    return;
+  }
+  consume(sent);
+  flow_.maybe_resume(loop(), protocol_.get(), buffer_size_);  // may append to the buffer
+  if (buffer_size_ != 0) {
+    arm_write();
+    return;
+  }
+  if (closing_) {
+    try {
+      call_connection_lost(nullptr);
+    } catch (...) {
+      report(loop(), "Exception in callback AsioSocketTransport._call_connection_lost", std::current_exception());
+    }
+  } else if (eof_) {
+    shutdown_write();
+  }
+}
+
+void AsioSocketTransport::shutdown_write() {
+  std::error_code ignored;
+  if (socket_) socket_->shutdown(GenericSocket::shutdown_send, ignored);
+}
+
+void AsioSocketTransport::write_eof() {
+  if (closing_ || eof_) return;
+  eof_ = true;
+  if (buffer_size_ == 0) shutdown_write();
+}
+
+void AsioSocketTransport::set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) {
+  flow_.set_limits(high, low);
+  if (!loop_closed()) flow_.maybe_pause(loop(), protocol_.get(), buffer_size_);
+}
+
+// ---- closing ----------------------------------------------------------------------------
+
+void AsioSocketTransport::close() {
+  if (closing_) return;
+  closing_ = true;
+  remove_reader();
+  if (buffer_size_ == 0 && !loop_closed()) {
+    ++conn_lost_;
+    loop().call_soon([self = shared_from_this()] { self->call_connection_lost(nullptr); });
+  }
+}
+
+void AsioSocketTransport::abort() { force_close(nullptr); }
+
+void AsioSocketTransport::fatal_error(std::exception_ptr error, const char* message) {
+  // As _fatal_error: OSErrors are expected (peer resets); anything else is reported.
+  if (!is_os_error(error) && !loop_closed()) report(loop(), message, error);
+  force_close(std::move(error));
+}
+
+void AsioSocketTransport::force_close(std::exception_ptr error) {
+  if (conn_lost_ != 0 || loop_closed()) return;
+  if (buffer_size_ != 0) {
+    buffer_.clear();
+    buffer_head_ = 0;
+    buffer_size_ = 0;
+  }
+  if (!closing_) {
+    closing_ = true;
+    remove_reader();
+  }
+  ++conn_lost_;
+  loop().call_soon([self = shared_from_this(), error] { self->call_connection_lost(error); });
+}
+
+void AsioSocketTransport::call_connection_lost(std::exception_ptr error) {
+  if (lost_called_) return;
+  lost_called_ = true;
+  conn_lost_ = std::max<std::size_t>(conn_lost_, 1);
+  // The `finally` of _call_connection_lost: the socket closes and the server forgets us
+  // even if the protocol throws.
+  struct Finally {
+    AsioSocketTransport& transport;
+    ~Finally() {
+      transport.buffer_.clear();
+      transport.buffer_head_ = 0;
+      transport.buffer_size_ = 0;
+      transport.destroy_socket();
+      auto protocol = std::move(transport.protocol_);
+      if (auto server = std::move(transport.server_)) server->detach(&transport);
+    }
+  } finally{*this};
+  if (protocol_) protocol_->connection_lost(std::move(error));
+}
+
+}  // namespace aiostreams::detail

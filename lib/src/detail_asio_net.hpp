@@ -1,0 +1,164 @@
+// Private to the Asio backend: the socket transport, the resource registry that lets the
+// loop close every socket before its io_context goes, and address helpers. Asio types may
+// appear here (this header is never installed).
+#pragma once
+
+#include <sys/socket.h>
+
+#include <asio/basic_socket_acceptor.hpp>
+#include <asio/cancellation_signal.hpp>
+#include <asio/generic/stream_protocol.hpp>
+#include <asio/io_context.hpp>
+#include <asio/socket_base.hpp>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <unordered_set>
+
+#include "aiostreams/asio_loop.hpp"
+#include "aiostreams/detail/write_flow_control.hpp"
+#include "aiostreams/future.hpp"
+#include "aiostreams/protocol.hpp"
+#include "aiostreams/server.hpp"
+#include "aiostreams/transport.hpp"
+
+namespace aiostreams::detail {
+
+using GenericSocket = asio::generic::stream_protocol::socket;
+using GenericAcceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
+using GenericEndpoint = asio::generic::stream_protocol::endpoint;
+
+class AsioResource;
+
+/// The sockets alive on one AsioLoop. It outlives the loop if a resource does (each holds
+/// it), so that a resource destroyed late can still unregister.
+struct AsioRegistry {
+  std::unordered_set<AsioResource*> live;
+  bool loop_closed = false;
+};
+
+/// Something that owns a socket of the loop's io_context. The loop calls loop_closing() on
+/// every live one before it destroys its io_context: the socket is closed and destroyed
+/// then, and the object does nothing afterwards.
+class AsioResource {
+ public:
+  explicit AsioResource(AsioLoop& loop);
+  virtual ~AsioResource();
+  AsioResource(const AsioResource&) = delete;
+  AsioResource& operator=(const AsioResource&) = delete;
+
+  /// A strong reference to the object, or nullptr while it is being destroyed.
+  virtual std::shared_ptr<void> keep_alive() noexcept = 0;
+  virtual void loop_closing() noexcept = 0;
+
+  bool loop_closed() const noexcept { return registry_->loop_closed; }
+  AsioLoop& loop() const noexcept { return *loop_; }
+  asio::io_context& io() const noexcept;
+
+ private:
+  AsioLoop* loop_;
+  std::shared_ptr<AsioRegistry> registry_;
+};
+
+/// The private door into AsioLoop (defined in asio_loop.cpp).
+struct AsioLoopAccess {
+  static asio::io_context& io(AsioLoop& loop) noexcept;
+  static const std::shared_ptr<AsioRegistry>& registry(AsioLoop& loop) noexcept;
+};
+
+// ---- helpers (asio_network.cpp) ----
+
+bool would_block(const std::error_code& ec) noexcept;
+/// The OSError subclass for a socket error (ConnectionResetError for ECONNRESET, ...),
+/// with strerror's text.
+std::exception_ptr socket_error(const std::error_code& ec);
+/// sockaddr → SocketAddress: numeric host and port, or the Unix path (abstract names keep
+/// their leading '\0'). Empty for an unnamed Unix socket.
+SocketAddress to_socket_address(const sockaddr* address, std::size_t length);
+std::optional<SocketAddress> socket_name(int fd, bool peer);
+/// Python's repr() of a str, for messages ('path', '\x00name').
+std::string python_repr(std::string_view text);
+
+/// asyncio's _SelectorSocketTransport on an Asio socket (TCP or Unix stream): one
+/// non-blocking read per readiness into a shared buffer, write() sends at once when nothing
+/// is buffered, close/abort/write_eof and the connection_lost rules of selector_events.py.
+class AsioSocketTransport final : public Transport,
+                                  public AsioResource,
+                                  public std::enable_shared_from_this<AsioSocketTransport> {
+ public:
+  AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
+                      std::shared_ptr<Server> server);
+  ~AsioSocketTransport() override;
+
+  /// What the transport's constructor does in asyncio, once a shared_ptr exists: attaches
+  /// to the server, then (through the loop) connection_made, starting to read, and
+  /// completing `waiter`.
+  void start(std::optional<Future<void>> waiter);
+
+  std::any get_extra_info(std::string_view name) const override;
+  bool is_closing() const override { return closing_; }
+  void close() override;
+  void set_protocol(std::shared_ptr<Protocol> protocol) override { protocol_ = std::move(protocol); }
+  std::shared_ptr<Protocol> get_protocol() const override { return protocol_; }
+  void pause_reading() override;
+  void resume_reading() override;
+  bool is_reading() const override { return !paused_ && !closing_; }
+  void write(std::string_view data) override;
+  void writelines(std::span<const std::string_view> buffers) override;
+  void write_eof() override;
+  bool can_write_eof() const override { return true; }
+  void abort() override;
+  std::size_t get_write_buffer_size() const override { return buffer_size_; }
+  std::pair<std::size_t, std::size_t> get_write_buffer_limits() const override { return flow_.limits(); }
+  void set_write_buffer_limits(std::optional<std::size_t> high = std::nullopt,
+                               std::optional<std::size_t> low = std::nullopt) override;
+
+  std::shared_ptr<void> keep_alive() noexcept override { return weak_from_this().lock(); }
+  void loop_closing() noexcept override;
+
+ private:
+  void add_reader();
+  void remove_reader();
+  void arm_read();
+  void on_read_ready(std::uint64_t generation, const std::error_code& ec);
+  void on_eof();
+  void arm_write();
+  void on_write_ready(const std::error_code& ec);
+  void append(std::string_view data);
+  void consume(std::size_t sent);
+  void fatal_error(std::exception_ptr error, const char* message);
+  void force_close(std::exception_ptr error);
+  void call_connection_lost(std::exception_ptr error);
+  void shutdown_write();
+  void destroy_socket() noexcept;
+
+  std::optional<GenericSocket> socket_;
+  int fd_ = -1;
+  std::shared_ptr<Protocol> protocol_;
+  std::shared_ptr<Server> server_;
+  std::optional<SocketAddress> sockname_;
+  std::optional<SocketAddress> peername_;
+
+  std::deque<std::string> buffer_;  // unsent data; the front is sent from buffer_head_
+  std::size_t buffer_head_ = 0;
+  std::size_t buffer_size_ = 0;
+  WriteFlowControl flow_;
+
+  std::size_t conn_lost_ = 0;  // asyncio's _conn_lost: connection_lost scheduled, then dropped writes
+  bool closing_ = false;
+  bool eof_ = false;      // write_eof() was called
+  bool paused_ = false;   // pause_reading()
+  bool reader_ = false;   // asyncio's add_reader/remove_reader state
+  bool read_wait_pending_ = false;
+  std::uint64_t read_generation_ = 0;
+  asio::cancellation_signal read_cancel_;
+  bool write_wait_pending_ = false;
+  bool lost_called_ = false;
+};
+
+}  // namespace aiostreams::detail
