@@ -245,7 +245,8 @@ TEST_CASE("a second coroutine that must wait gets CPython's RuntimeError") {
       message = e.what();
     }
     reader.feed_data("x\n");
-    CHECK(co_await first == "x\n");
+    const std::string line = co_await first;
+    CHECK(line == "x\n");
     co_return message;
   };
   CHECK(aiostreams::run(loop, main()) == "read() called while another coroutine is already waiting for incoming data");
