@@ -3,7 +3,7 @@
 
 namespace aiostreams::cli {
 
-/// aiostreams reader-script FILE...: prints {"results": [...]} per file, in order.
+/// aiostreams reader-script [--loop sim|asio] FILE...: prints {"results": [...]} per file, in order.
 /// A malformed file: a message naming the file and the problem on stderr, exit status 2.
 int reader_script(int argc, char** argv);
 

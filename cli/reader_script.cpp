@@ -2,6 +2,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
 
 #include "aiostreams/conformance/reader_runner.hpp"
 #include "cli/commands.hpp"
@@ -9,11 +10,23 @@
 namespace aiostreams::cli {
 
 int reader_script(int argc, char** argv) {
-  if (argc == 0) {
-    std::fputs("usage: aiostreams reader-script FILE...\n", stderr);
+  conformance::LoopKind loop_kind = conformance::LoopKind::sim;
+  int first = 0;
+  if (argc >= 2 && std::string_view(argv[0]) == "--loop") {
+    const std::string_view kind = argv[1];
+    if (kind == "asio") {
+      loop_kind = conformance::LoopKind::asio;
+    } else if (kind != "sim") {
+      std::fprintf(stderr, "aiostreams reader-script: --loop takes sim or asio, not '%s'\n", argv[1]);
+      return 2;
+    }
+    first = 2;
+  }
+  if (first >= argc) {
+    std::fputs("usage: aiostreams reader-script [--loop sim|asio] FILE...\n", stderr);
     return 2;
   }
-  for (int i = 0; i < argc; ++i) {
+  for (int i = first; i < argc; ++i) {
     const char* path = argv[i];
     std::ifstream file(path, std::ios::binary);
     if (!file) {
@@ -24,7 +37,7 @@ int reader_script(int argc, char** argv) {
     text << file.rdbuf();
     try {
       auto scenario = conformance::parse_reader_scenario(text.str());
-      std::cout << conformance::run_reader_scenario(scenario).dump(-1, ' ', /*ensure_ascii=*/true) << '\n' << std::flush;
+      std::cout << conformance::run_reader_scenario(scenario, loop_kind).dump(-1, ' ', /*ensure_ascii=*/true) << '\n' << std::flush;
     } catch (const conformance::ScenarioError& e) {
       std::fprintf(stderr, "%s: %s\n", path, e.what());
       return 2;

@@ -333,6 +333,8 @@ def main(argv=None):
                         help="the aiostreams binary (run as BINARY reader-script FILE...)")
     parser.add_argument("--scenarios", default=DEFAULT_SCENARIOS,
                         help="directory of scenario files (default: %(default)s)")
+    parser.add_argument("--loop", choices=("sim", "asio"), default="sim",
+                        help="the loop our reader runs on (default: %(default)s)")
     parser.add_argument("--random-only", action="store_true",
                         help="run only the random scenarios, not the directory's")
     parser.add_argument("--random", type=int, default=0, metavar="N",
@@ -358,7 +360,8 @@ def main(argv=None):
 
     python, version = choose_python(args.python)
     say(f"cpython: {python} ({version[0]}.{version[1]})")
-    ours_cmd = [ours, "reader-script"]
+    ours_cmd = [ours, "reader-script", "--loop", args.loop]
+    say(f"ours: {ours} on the {args.loop} loop")
     python_cmd = [python, READER_SCRIPT]
 
     scenarios = []

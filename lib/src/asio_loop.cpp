@@ -39,6 +39,9 @@ struct AsioLoop::Impl {
   std::mutex incoming_mutex;
   std::vector<Callback> incoming;  // from call_soon_threadsafe
 
+  /// Moves thread-safe calls and due timers to the ready queue.
+  void collect_ready();
+
   void drop_cancelled_timers() {
     while (!timers.empty() && timers.top().state->cancelled) timers.pop();
   }
@@ -108,6 +111,37 @@ void AsioLoop::stop() { impl_->stopping = true; }
 
 void* AsioLoop::native_context() noexcept { return &impl_->io; }
 
+void AsioLoop::Impl::collect_ready() {
+  {
+    std::lock_guard lock(incoming_mutex);
+    for (auto& cb : incoming) ready.push_back(std::move(cb));
+    incoming.clear();
+  }
+  const auto now = Clock::now();
+  drop_cancelled_timers();
+  while (!timers.empty() && timers.top().when <= now) {
+    auto state = timers.top().state;
+    timers.pop();
+    if (!state->cancelled) {
+      state->cancelled = true;  // fired: cancel() is a no-op from now on
+      ready.push_back(std::move(state->callback));
+    }
+    drop_cancelled_timers();
+  }
+}
+
+std::size_t AsioLoop::run_ready_batch() {
+  Impl& s = *impl_;
+  std::size_t ran = 0;
+  for (std::size_t todo = s.ready.size(); todo > 0 && !s.ready.empty(); --todo) {
+    Callback cb = std::move(s.ready.front());
+    s.ready.pop_front();
+    run_callback(cb);
+    ++ran;
+  }
+  return ran;
+}
+
 void AsioLoop::run_forever() {
   Impl& s = *impl_;
   RunningScope scope(*this);
@@ -124,29 +158,22 @@ void AsioLoop::run_forever() {
       s.io.run_one();
       s.io.poll();
     }
-    {
-      std::lock_guard lock(s.incoming_mutex);
-      for (auto& cb : s.incoming) s.ready.push_back(std::move(cb));
-      s.incoming.clear();
-    }
-    const auto now = Clock::now();
-    s.drop_cancelled_timers();
-    while (!s.timers.empty() && s.timers.top().when <= now) {
-      auto state = s.timers.top().state;
-      s.timers.pop();
-      if (!state->cancelled) {
-        state->cancelled = true;  // fired: cancel() is a no-op from now on
-        s.ready.push_back(std::move(state->callback));
-      }
-      s.drop_cancelled_timers();
-    }
-    for (std::size_t todo = s.ready.size(); todo > 0 && !s.ready.empty(); --todo) {
-      Callback cb = std::move(s.ready.front());
-      s.ready.pop_front();
-      run_callback(cb);
-    }
+    s.collect_ready();
+    run_ready_batch();
   }
   s.stopping = false;
+}
+
+std::size_t AsioLoop::run_until_idle() {
+  Impl& s = *impl_;
+  RunningScope scope(*this);
+  std::size_t ran = 0;
+  for (;;) {
+    s.io.poll();
+    s.collect_ready();
+    if (s.ready.empty()) return ran;
+    ran += run_ready_batch();
+  }
 }
 
 }  // namespace aiostreams

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "aiostreams/conformance/bytes_json.hpp"
+#include "aiostreams/asio_loop.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/stream_reader.hpp"
 
@@ -110,7 +111,7 @@ json record_of(const StartedCall& call) {
 }
 }  // namespace
 
-json run_reader_scenario(const ReaderScenario& scenario) {
+json run_reader_scenario(const ReaderScenario& scenario, LoopKind loop_kind) {
   json results = json::array();
   std::unique_ptr<StreamReader> reader;
   try {
@@ -121,7 +122,13 @@ json run_reader_scenario(const ReaderScenario& scenario) {
   }
   if (scenario.transport) reader->set_transport(std::make_shared<RecordingTransport>(results));
 
-  sim::SimLoop loop;
+  std::unique_ptr<Loop> loop_owner;
+  if (loop_kind == LoopKind::asio) {
+    loop_owner = std::make_unique<AsioLoop>();
+  } else {
+    loop_owner = std::make_unique<sim::SimLoop>();
+  }
+  Loop& loop = *loop_owner;
   std::vector<StartedCall> calls;
   for (std::size_t index = 0; index < scenario.steps.size(); ++index) {
     const ReaderStep& step = scenario.steps[index];

@@ -24,6 +24,8 @@ class AsioLoop final : public Loop {
   /// Monotonic seconds (std::chrono::steady_clock).
   double time() const override;
   void run_forever() override;
+  /// Runs what is ready now (polling I/O without waiting) until nothing is left.
+  std::size_t run_until_idle() override;
   void stop() override;
 
   // ---- networking on real sockets (asyncio's selector transports) ----
@@ -55,6 +57,7 @@ class AsioLoop final : public Loop {
 
  private:
   friend struct detail::AsioLoopAccess;
+  std::size_t run_ready_batch();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

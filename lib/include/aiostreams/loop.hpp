@@ -69,6 +69,9 @@ class Loop {
   virtual void run_forever() = 0;
   /// Makes run_forever() return after the current iteration.
   virtual void stop() = 0;
+  /// Runs every callback that is ready (and becomes ready meanwhile) without waiting for
+  /// anything; the simulator does not advance virtual time. Returns how many ran.
+  virtual std::size_t run_until_idle() = 0;
   /// True while run_forever()/run_until_* is executing on this thread.
   bool is_running() const { return running_; }
 

@@ -56,7 +56,7 @@ class SimLoop final : public Loop {
 
   /// Runs ready callbacks, and timers due at the current time, until none are left.
   /// Does not advance virtual time. Returns how many callbacks ran.
-  std::size_t run_until_idle();
+  std::size_t run_until_idle() override;
 
   /// Runs one asyncio-style iteration: if nothing is ready, jump to the next timer; move
   /// the due timers to the ready queue; run the callbacks that were ready at the start.

@@ -8,7 +8,11 @@
 
 namespace aiostreams::conformance {
 
+/// Which loop drives the reader: the simulator or the real Asio loop. Both must give the
+/// same records (the ready queue's order is part of the semantics).
+enum class LoopKind { sim, asio };
+
 /// {"results": [RECORD, ...]} for the scenario (see conformance/README.md).
-nlohmann::json run_reader_scenario(const ReaderScenario& scenario);
+nlohmann::json run_reader_scenario(const ReaderScenario& scenario, LoopKind loop_kind = LoopKind::sim);
 
 }  // namespace aiostreams::conformance
