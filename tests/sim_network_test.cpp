@@ -9,6 +9,8 @@
 #include "aiostreams/errors.hpp"
 #include "aiostreams/run.hpp"
 #include "aiostreams/server.hpp"
+#include "aiostreams/ssl_context.hpp"
+#include "aiostreams/streams.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/recorder.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
@@ -361,4 +363,21 @@ TEST_CASE("pause_reading and resume_reading do nothing on a closing transport") 
                     co_await aiostreams::sleep(0.01);
                     CHECK(client_side.at(0).events == std::vector<std::string>{"made", "lost"});
                   });
+}
+
+TEST_CASE("asking the simulator for TLS is refused instead of silently connecting in plaintext") {
+  aiostreams::sim::SimLoop loop;
+  auto main = [](aiostreams::sim::SimLoop& l) -> aiostreams::Task<std::string> {
+    aiostreams::ConnectOptions options;
+    options.ssl = aiostreams::SslContext::client();
+    try {
+      auto pair = co_await aiostreams::open_connection("127.0.0.1", 443, options);
+    } catch (const aiostreams::NotImplementedError& e) {
+      co_return e.what();
+    }
+    (void)l;
+    co_return "connected";
+  };
+  const std::string outcome = aiostreams::run(loop, main(loop));
+  CHECK(outcome == "TLS is not simulated: the simulator carries plain byte streams only");
 }

@@ -222,9 +222,25 @@ Task<void> connect(std::shared_ptr<ConnectAttempt> attempt, GenericEndpoint endp
 
 // The end of create_connection: the transport, connection_made, then return it
 // (_create_connection_transport). A cancel while waiting closes the transport.
+// With TLS the plain transport's protocol is the TLS engine, and what we return is its TLS
+// transport, once the handshake is done (connection_made has run by then).
 Task<std::shared_ptr<Transport>> make_client_transport(AsioLoop& loop, GenericSocket socket,
-                                                       const ProtocolFactory& factory) {
+                                                       const ProtocolFactory& factory,
+                                                       const std::optional<TlsParams>& tls) {
   auto protocol = factory();
+  if (tls) {
+    Future<std::shared_ptr<Transport>> tls_waiter(loop);
+    auto engine = make_tls_protocol(loop, std::move(protocol), *tls, tls_waiter, true);
+    auto raw = std::make_shared<AsioSocketTransport>(loop, std::move(socket), std::move(engine), nullptr);
+    raw->start(std::nullopt);
+    try {
+      co_await tls_waiter;
+    } catch (...) {
+      raw->close();
+      throw;
+    }
+    co_return tls_waiter.result();
+  }
   auto transport = std::make_shared<AsioSocketTransport>(loop, std::move(socket), std::move(protocol), nullptr);
   Future<void> waiter(loop);
   transport->start(waiter);
@@ -235,6 +251,29 @@ Task<std::shared_ptr<Transport>> make_client_transport(AsioLoop& loop, GenericSo
     throw;
   }
   co_return transport;
+}
+
+// The TLS parameters of a connection, checked (ValueError) before anything is connected.
+std::optional<TlsParams> client_tls(const ConnectOptions& options, const std::string& host) {
+  if (!options.ssl) {
+    if (options.server_hostname) throw ValueError("server_hostname is only meaningful with ssl");
+    return std::nullopt;
+  }
+  TlsParams params{options.ssl, false, options.server_hostname.value_or(host), options.ssl_handshake_timeout,
+                   options.ssl_shutdown_timeout};
+  if (!options.server_hostname && host.empty()) {
+    throw ValueError("You must set server_hostname when using ssl without a host");
+  }
+  check_tls_params(params);
+  return params;
+}
+
+// A server's factory, wrapped for TLS when options.ssl is set.
+ProtocolFactory server_factory(Loop& loop, ProtocolFactory factory, const ServerOptions& options) {
+  if (!options.ssl) return factory;
+  TlsParams params{options.ssl, true, {}, options.ssl_handshake_timeout, options.ssl_shutdown_timeout};
+  check_tls_params(params);
+  return tls_server_factory(loop, std::move(factory), std::move(params));
 }
 
 // Raises what create_connection raises when every address failed.
@@ -408,6 +447,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
   auto& io = AsioLoopAccess::io(*this);
   const int family = options.family;
   const std::optional<SocketAddress> local_addr = options.local_addr;
+  const std::optional<detail::TlsParams> tls = detail::client_tls(options, host);
   auto endpoints = co_await detail::resolve(*this, host, port, family, false);
   std::vector<GenericEndpoint> local_endpoints;
   if (local_addr) {
@@ -458,15 +498,16 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
           code, "Connect call failed " + detail::address_repr(detail::endpoint_address(endpoint))));
       continue;
     }
-    co_return co_await detail::make_client_transport(*this, std::move(attempt->socket), factory);
+    co_return co_await detail::make_client_transport(*this, std::move(attempt->socket), factory, tls);
   }
   detail::raise_connect_errors(errors);
 }
 
 Task<std::shared_ptr<Transport>> AsioLoop::create_unix_connection(ProtocolFactory factory, std::string path,
                                                                   const ConnectOptions& options) {
-  (void)options;
   if (path.empty()) throw ValueError("no path and sock were specified");
+  // No host to default server_hostname to: asyncio requires it with ssl.
+  const std::optional<detail::TlsParams> tls = detail::client_tls(options, std::string());
   auto& io = AsioLoopAccess::io(*this);
   const auto endpoint = detail::unix_endpoint(path);
   auto attempt = std::make_shared<detail::ConnectAttempt>(io, *this);
@@ -489,13 +530,14 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_unix_connection(ProtocolFactor
     attempt->socket.close(ignored);
     std::rethrow_exception(detail::socket_error(std::error_code(error, std::system_category())));
   }
-  co_return co_await detail::make_client_transport(*this, std::move(attempt->socket), factory);
+  co_return co_await detail::make_client_transport(*this, std::move(attempt->socket), factory, tls);
 }
 
 Task<std::shared_ptr<Server>> AsioLoop::create_server(ProtocolFactory factory, std::string host, int port,
                                                       const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
+  factory = detail::server_factory(*this, std::move(factory), opts);
   // host "" means every interface (getaddrinfo(None, port, AI_PASSIVE)).
   auto endpoints = co_await detail::resolve(*this, host, port, 0, true);
   std::vector<std::unique_ptr<Listener>> listeners;
@@ -534,6 +576,7 @@ Task<std::shared_ptr<Server>> AsioLoop::create_unix_server(ProtocolFactory facto
   if (path.empty()) throw ValueError("path was not specified, and no sock specified");
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
+  factory = detail::server_factory(*this, std::move(factory), opts);
   const auto endpoint = detail::unix_endpoint(path);
   if (path[0] != '\0') {
     // A socket file left by a server that did not clean up is removed (as asyncio does).

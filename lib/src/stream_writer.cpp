@@ -4,6 +4,15 @@
 
 namespace aiostreams {
 
+namespace detail {
+// loop.start_tls, defined with the TLS engine in asio_tls.cpp (declared again here so that the
+// streams layer includes no backend header).
+Task<std::shared_ptr<Transport>> start_tls(Loop& loop, std::shared_ptr<Transport> transport,
+                                           std::shared_ptr<Protocol> protocol, std::shared_ptr<SslContext> context,
+                                           bool server_side, std::string server_hostname, double handshake_timeout,
+                                           double shutdown_timeout);
+}  // namespace detail
+
 // ---- DrainOperation -----------------------------------------------------------------------
 
 bool DrainOperation::await_ready() {
@@ -46,6 +55,19 @@ Task<void> StreamWriter::drain_slow(bool closing) {
 Task<void> StreamWriter::wait_closed() {
   Future<void> closed = protocol_->close_waiter();
   co_await closed;
+}
+
+Task<void> StreamWriter::start_tls(std::shared_ptr<SslContext> sslcontext, std::optional<std::string> server_hostname,
+                                   double ssl_handshake_timeout, double ssl_shutdown_timeout) {
+  const bool server_side = protocol_->has_client_callback();
+  co_await drain();
+  std::shared_ptr<Transport> plain = transport_;
+  std::shared_ptr<Protocol> protocol = protocol_;
+  std::string hostname = server_hostname.value_or(std::string());
+  auto upgraded = co_await detail::start_tls(protocol_->loop(), std::move(plain), std::move(protocol),
+                                             std::move(sslcontext), server_side, std::move(hostname),
+                                             ssl_handshake_timeout, ssl_shutdown_timeout);
+  transport_ = std::move(upgraded);
 }
 
 std::string StreamWriter::repr() const {

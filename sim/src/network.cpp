@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "aiostreams/errors.hpp"
+#include "aiostreams/ssl_context.hpp"
 #include "aiostreams/task_context.hpp"
 #include "net_internal.hpp"
 
@@ -433,7 +434,8 @@ Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns
 }  // namespace
 
 Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory factory, std::string host, int port,
-                                                            const ConnectOptions&) {
+                                                            const ConnectOptions& options) {
+  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int from = net.current_host();
   int to = from;
@@ -484,6 +486,7 @@ Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory fact
 
 Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, std::string host, int port,
                                                      const ServerOptions& options) {
+  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
   const SimHost& self = net.hosts[static_cast<std::size_t>(on)];
@@ -518,7 +521,8 @@ Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, st
 }
 
 Task<std::shared_ptr<Transport>> SimLoop::create_unix_connection(ProtocolFactory factory, std::string path,
-                                                                 const ConnectOptions&) {
+                                                                 const ConnectOptions& options) {
+  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
   if (path.empty()) throw ValueError("no path was specified");
@@ -547,6 +551,7 @@ Task<std::shared_ptr<Transport>> SimLoop::create_unix_connection(ProtocolFactory
 
 Task<std::shared_ptr<Server>> SimLoop::create_unix_server(ProtocolFactory factory, std::string path,
                                                           const ServerOptions& options) {
+  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
   if (path.empty()) throw ValueError("path was not specified, and no sock specified");

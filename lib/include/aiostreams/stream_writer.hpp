@@ -4,6 +4,7 @@
 #include <any>
 #include <coroutine>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,7 @@
 namespace aiostreams {
 
 class StreamWriter;
+class SslContext;
 
 /// The awaitable of StreamWriter::drain(). On a healthy transport that is not paused it
 /// completes inside co_await without suspending or allocating.
@@ -66,6 +68,20 @@ class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
   DrainOperation drain() { return DrainOperation(*this); }
   /// The transport's extra info (see Transport::get_extra_info).
   std::any get_extra_info(std::string_view name) const { return transport_->get_extra_info(name); }
+  /// asyncio's StreamWriter.start_tls: upgrades this plain connection to TLS in place. Drains
+  /// first (throwing what drain() throws), then runs the handshake as the TLS server when the
+  /// writer came from start_server (the protocol has a client callback), else as the client
+  /// (server_hostname is sent as SNI and checked, required when sslcontext checks host names).
+  /// Afterwards transport() and get_extra_info() are the TLS transport's ("sslcontext" is set);
+  /// the reader keeps reading from the plain transport, which now carries the decrypted data.
+  /// Throws ValueError for bad arguments (nothing is changed), SSLError /
+  /// SSLCertVerificationError when the handshake fails, ConnectionAbortedError when it takes
+  /// longer than ssl_handshake_timeout; on any failure or cancellation the connection is
+  /// closed (as loop.start_tls), and the writer keeps its old transport. Asio backend only.
+  /// (server_hostname is an optional, not a string defaulting to "": GCC 12 copies a default
+  /// argument's temporary bitwise into the coroutine frame, which breaks std::string.)
+  Task<void> start_tls(std::shared_ptr<SslContext> sslcontext, std::optional<std::string> server_hostname = std::nullopt,
+                       double ssl_handshake_timeout = 60.0, double ssl_shutdown_timeout = 30.0);
   /// "<StreamWriter transport=<Transport> reader=<StreamReader ...>>".
   std::string repr() const;
 
