@@ -151,3 +151,11 @@ TEST_CASE("the Python-named errors derive as in Python") {
   STATIC_REQUIRE(std::is_base_of_v<OSError, ConnectionError>);
   STATIC_REQUIRE(std::is_base_of_v<std::system_error, OSError>);
 }
+
+TEST_CASE("describe_exception gives what() for a std exception and names the others") {
+  CHECK(aiostreams::describe_exception(nullptr).empty());
+  CHECK(aiostreams::describe_exception(std::make_exception_ptr(aiostreams::ConnectionResetError("Connection lost"))) ==
+        "Connection lost");
+  CHECK(aiostreams::describe_exception(std::make_exception_ptr(aiostreams::CancelledError("stop"))) == "CancelledError");
+  CHECK(aiostreams::describe_exception(std::make_exception_ptr(42)) == "unknown exception");
+}

@@ -24,6 +24,19 @@ std::exception_ptr make_os_error(int error_number, const std::string& message) {
   }
 }
 
+std::string describe_exception(const std::exception_ptr& error) {
+  if (!error) return {};
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (const CancelledError&) {
+    return "CancelledError";
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
 namespace {
 std::string incomplete_read_message(std::size_t partial_size, std::optional<std::size_t> expected) {
   std::string message = std::to_string(partial_size);

@@ -14,18 +14,6 @@ namespace aiostreams {
 namespace {
 thread_local Loop* thread_loop = nullptr;
 
-std::string describe(const std::exception_ptr& error) {
-  if (!error) return {};
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (const CancelledError&) {
-    return "CancelledError";
-  } catch (...) {
-    return "unknown exception";
-  }
-}
 }  // namespace
 
 void TimerHandle::cancel() {
@@ -76,7 +64,7 @@ void Loop::call_exception_handler(const ExceptionContext& context) noexcept {
 }
 
 void Loop::default_exception_handler(const ExceptionContext& context) noexcept {
-  const std::string detail = describe(context.exception);
+  const std::string detail = describe_exception(context.exception);
   std::fprintf(stderr, "aiostreams: %s%s%s\n", context.message.c_str(), detail.empty() ? "" : ": ", detail.c_str());
 }
 

@@ -107,6 +107,10 @@ class TimeoutError : public OSError {
 /// gives ConnectionResetError, EPIPE BrokenPipeError, and so on; others give OSError.
 std::exception_ptr make_os_error(int error_number, const std::string& message);
 
+/// A one-line description of any exception: what() for a std::exception, "CancelledError"
+/// for a cancellation, "unknown exception" otherwise, "" for nullptr. For reports and logs.
+std::string describe_exception(const std::exception_ptr& error);
+
 /// Python's EOFError.
 class EOFError : public std::runtime_error {
  public:

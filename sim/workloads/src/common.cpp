@@ -16,26 +16,12 @@ bool is_connection_error(std::exception_ptr error) {
   }
 }
 
-namespace {
-std::string describe(std::exception_ptr error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (const CancelledError&) {
-    return "CancelledError";
-  } catch (...) {
-    return "unknown exception";
-  }
-}
-}  // namespace
-
 void record_failure(Report& report, const Params& params, const std::string& who, std::exception_ptr error) {
   if (params.faults && is_connection_error(error)) {
     ++report.connection_errors;
     return;
   }
-  report.violations.push_back(who + ": unexpected error: " + describe(error));
+  report.violations.push_back(who + ": unexpected error: " + describe_exception(error));
 }
 
 Task<void> shut_down(std::shared_ptr<Server> server) {

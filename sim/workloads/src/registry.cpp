@@ -44,14 +44,7 @@ Report run(SimLoop& loop, const Workload& workload, const Params& params) {
     // Under faults a handler may see a connection error; anything else is a finding.
     if (params.faults && context.exception && detail::is_connection_error(context.exception)) return;
     std::string message = "exception handler: " + context.message;
-    if (context.exception) {
-      try {
-        std::rethrow_exception(context.exception);
-      } catch (const std::exception& e) {
-        message += ": " + std::string(e.what());
-      } catch (...) {
-      }
-    }
+    if (context.exception) message += ": " + describe_exception(context.exception);
     report.violations.push_back(message);
   });
   try {
