@@ -381,6 +381,12 @@ TEST_CASE("a server certificate from an untrusted CA fails verification", "[tls]
     lax->set_verify(false);
     auto lax_options = tls_options(lax);
     auto [reader, writer] = co_await aiostreams::open_connection("127.0.0.1", first_port(*server), lax_options);
+    // Nothing was verified, so nothing is described (Python: getpeercert() == {}), but the
+    // certificate itself is there.
+    const auto unverified = std::any_cast<aiostreams::PeerCertificate>(writer->get_extra_info("peercert"));
+    CHECK(unverified.subject.empty());
+    CHECK(unverified.subject_alt_names.empty());
+    CHECK(contains(unverified.pem, "-----BEGIN CERTIFICATE-----"));
     writer->write("ok\n");
     std::string line = co_await reader->readline();
     CHECK(line == "ok\n");

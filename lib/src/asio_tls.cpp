@@ -425,6 +425,13 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     if (X509* cert = SSL_get1_peer_certificate(ssl_)) {
       peercert = describe_certificate(cert);
       X509_free(cert);
+      // Python's getpeercert() gives {} for a certificate nobody verified: only the
+      // encoded certificate (its getpeercert(binary_form=True)) is kept.
+      if ((SSL_get_verify_mode(ssl_) & SSL_VERIFY_PEER) == 0) {
+        PeerCertificate encoded_only;
+        encoded_only.pem = std::move(peercert->pem);
+        peercert = std::move(encoded_only);
+      }
     }
     const char* cipher = SSL_get_cipher_name(ssl_);
     app_transport_->set_handshake_info(std::move(peercert), cipher ? cipher : "", SSL_get_version(ssl_));

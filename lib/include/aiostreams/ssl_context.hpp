@@ -40,7 +40,8 @@ class SSLCertVerificationError : public SSLError {
 /// "socket"), all still readable after close:
 ///   "sslcontext"   std::shared_ptr<SslContext>   the context it was made with (set from the
 ///                                                start: StreamReaderProtocol's "over TLS" test)
-///   "peercert"     PeerCertificate               empty when the peer sent none
+///   "peercert"     PeerCertificate               empty when the peer sent none; only
+///                                                `pem` when verification was off (Python's {})
 ///   "cipher"       std::string                   OpenSSL's name, "TLS_AES_256_GCM_SHA384"
 ///   "tls_version"  std::string                   "TLSv1.3" (an aiostreams extension)
 ///   "compression"  empty                         TLS compression is never used (Python's None)
