@@ -2,7 +2,10 @@
 //
 //   async def print_http_headers(url):
 //       url = urllib.parse.urlsplit(url)
-//       reader, writer = await asyncio.open_connection(url.hostname, 80)
+//       if url.scheme == 'https':
+//           reader, writer = await asyncio.open_connection(url.hostname, 443, ssl=True)
+//       else:
+//           reader, writer = await asyncio.open_connection(url.hostname, 80)
 //       query = (f"HEAD {url.path or '/'} HTTP/1.0\r\n"
 //                f"Host: {url.hostname}\r\n"
 //                f"\r\n")
@@ -12,32 +15,40 @@
 //           ...
 //           if line: print(f'HTTP header> {line}')
 //
-// Usage: http_headers http://host[:port][/path]
+// Usage: http_headers [--cafile FILE] http[s]://host[:port][/path]
 // Prints every header line of the response (the status line first) until the blank line
-// that ends them. Only http:// for now: https:// needs TLS, which is not in aiostreams yet.
+// that ends them. https verifies the server against the system store, as ssl=True does;
+// --cafile trusts one more CA (a test's throwaway one).
 #include <aiostreams/run.hpp>
+#include <aiostreams/ssl_context.hpp>
 #include <aiostreams/streams.hpp>
 #include <aiostreams/wait_for.hpp>
 #include <cstdio>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
+#include "example_util.hpp"
+
+using aiostreams::SslContext;
 using aiostreams::Task;
 
 struct Url {
+  std::string scheme;  // "http" or "https"
   std::string host;
-  int port = 80;
+  int port = 0;
   std::string path = "/";
 };
 
-// urlsplit() for the only form we accept: http://host[:port][/path][?query].
-Url parse_http_url(const std::string& text) {
-  const std::string scheme = "http://";
-  if (text.rfind("https://", 0) == 0)
-    throw std::invalid_argument("https:// is not supported yet: TLS is not in aiostreams yet; use an http:// URL");
-  if (text.rfind(scheme, 0) != 0) throw std::invalid_argument("not an http:// URL: " + text);
+// urlsplit() for the only forms we accept: http[s]://host[:port][/path][?query].
+Url urlsplit(const std::string& text) {
   Url url;
-  const std::string rest = text.substr(scheme.size());
+  const auto sep = text.find("://");
+  if (sep != std::string::npos) url.scheme = text.substr(0, sep);
+  if (url.scheme != "http" && url.scheme != "https")
+    throw std::invalid_argument("not an http:// or https:// URL: " + text);
+  url.port = url.scheme == "https" ? 443 : 80;
+  const std::string rest = text.substr(sep + 3);
   const auto slash = rest.find_first_of("/?#");
   std::string authority = rest.substr(0, slash);
   if (slash != std::string::npos && rest[slash] == '/') url.path = rest.substr(slash, rest.find('#', slash) - slash);
@@ -63,8 +74,14 @@ Url parse_http_url(const std::string& text) {
   return url;
 }
 
-Task<void> print_http_headers(Url url) {
-  auto [reader, writer] = co_await aiostreams::open_connection(url.host, url.port);
+// ssl: null for http://; for https://, the context that verifies the server as url.host.
+Task<void> print_http_headers(Url url, std::shared_ptr<SslContext> ssl) {
+  aiostreams::ConnectOptions options;
+  if (ssl) {
+    options.ssl = ssl;
+    options.server_hostname = url.host;
+  }
+  auto [reader, writer] = co_await aiostreams::open_connection(url.host, url.port, options);
 
   const std::string query = "HEAD " + url.path + " HTTP/1.0\r\nHost: " + url.host + "\r\n\r\n";
   writer->write(query);
@@ -82,22 +99,39 @@ Task<void> print_http_headers(Url url) {
   co_await writer->wait_closed();
 }
 
-int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: %s http://host[:port][/path]\n", argv[0]);
-    return 2;
+// The error in one line. A ConnectionError also gets its errno's text ("Connection refused"),
+// which Python's traceback shows as the class name (ConnectionRefusedError).
+std::string describe(const std::exception& e) {
+  std::string text = e.what();
+  if (const auto* error = dynamic_cast<const aiostreams::ConnectionError*>(&e)) {
+    const std::string reason = error->code().message();
+    if (text.find(reason) == std::string::npos) text += ": " + reason;
   }
+  return text;
+}
+
+int main(int argc, char** argv) {
+  const example::Args args(argc, argv, "[--cafile FILE] http[s]://host[:port][/path]");
+  const std::string cafile = args.option("--cafile", "");
+  const std::string text = args.positional("");
+  if (text.empty()) args.fail();
   Url url;
   try {
-    url = parse_http_url(argv[1]);
+    url = urlsplit(text);
+    if (!cafile.empty() && url.scheme != "https") throw std::invalid_argument("--cafile needs an https:// URL");
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "http_headers: %s\n", e.what());
     return 2;
   }
   try {
-    aiostreams::run(print_http_headers(url));
+    std::shared_ptr<SslContext> ssl;
+    if (url.scheme == "https") {
+      ssl = SslContext::create_default_client();  // ssl=True
+      if (!cafile.empty()) ssl->load_verify_locations(cafile);
+    }
+    aiostreams::run(print_http_headers(url, ssl));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "http_headers: %s\n", e.what());
+    std::fprintf(stderr, "http_headers: %s\n", describe(e).c_str());
     return 1;
   }
 }

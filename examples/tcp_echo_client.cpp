@@ -13,8 +13,11 @@
 //
 //   asyncio.run(tcp_echo_client('Hello World!'))
 //
-// Usage: tcp_echo_client [--host H] [--port P] [MESSAGE]
+// Usage: tcp_echo_client [--host H] [--port P] [--cafile FILE] [MESSAGE]
+// --cafile: connect over TLS (ssl=ssl.create_default_context(cafile=FILE)), verifying the
+// server as H against that CA.
 #include <aiostreams/run.hpp>
+#include <aiostreams/ssl_context.hpp>
 #include <aiostreams/streams.hpp>
 #include <cstdio>
 #include <string>
@@ -23,8 +26,8 @@
 
 using aiostreams::Task;
 
-Task<void> tcp_echo_client(std::string message, std::string host, int port) {
-  auto [reader, writer] = co_await aiostreams::open_connection(host, port);
+Task<void> tcp_echo_client(std::string message, std::string host, int port, aiostreams::ConnectOptions options) {
+  auto [reader, writer] = co_await aiostreams::open_connection(host, port, options);
 
   std::printf("Send: %s\n", example::py_repr(message).c_str());
   writer->write(message);
@@ -39,10 +42,17 @@ Task<void> tcp_echo_client(std::string message, std::string host, int port) {
 }
 
 int main(int argc, char** argv) {
-  const example::Args args(argc, argv, "[--host H] [--port P] [MESSAGE]");
+  const example::Args args(argc, argv, "[--host H] [--port P] [--cafile FILE] [MESSAGE]");
   const std::string message = args.positional("Hello World!");
+  const std::string cafile = args.option("--cafile", "");
   try {
-    aiostreams::run(tcp_echo_client(message, args.option("--host", "127.0.0.1"), args.int_option("--port", 8888)));
+    aiostreams::ConnectOptions options;
+    if (!cafile.empty()) {
+      options.ssl = aiostreams::SslContext::client();
+      options.ssl->load_verify_locations(cafile);
+    }
+    aiostreams::run(
+        tcp_echo_client(message, args.option("--host", "127.0.0.1"), args.int_option("--port", 8888), options));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tcp_echo_client: %s\n", e.what());
     return 1;

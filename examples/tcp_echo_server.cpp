@@ -10,8 +10,10 @@
 //
 // Options: --host H (127.0.0.1), --port P (8888; 0 picks a free port, printed on the
 // first line), --max-connections N (0: forever; otherwise close the server after N
-// connections have been served, so a test can bound it).
+// connections have been served, so a test can bound it), --cert FILE --key FILE (serve over
+// TLS with that certificate chain and key: ssl=context after context.load_cert_chain()).
 #include <aiostreams/run.hpp>
+#include <aiostreams/ssl_context.hpp>
 #include <aiostreams/streams.hpp>
 #include <cstdio>
 #include <string>
@@ -44,8 +46,8 @@ Task<void> handle_echo(std::shared_ptr<StreamReader> reader, std::shared_ptr<Str
   if (max_connections > 0 && ++served == max_connections) the_server->close();  // ends serve_forever
 }
 
-Task<void> amain(std::string host, int port) {
-  the_server = co_await aiostreams::start_server(handle_echo, host, port);
+Task<void> amain(std::string host, int port, aiostreams::ServerOptions options) {
+  the_server = co_await aiostreams::start_server(handle_echo, host, port, options);
   std::string addrs;
   for (const auto& sock : the_server->sockets()) addrs += (addrs.empty() ? "" : ", ") + sock.to_string();
   std::printf("Serving on %s\n", addrs.c_str());
@@ -62,8 +64,19 @@ Task<void> amain(std::string host, int port) {
 
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // line by line, so a parent sees the port at once
-  const example::Args args(argc, argv, "[--host H] [--port P] [--max-connections N]");
+  const example::Args args(argc, argv, "[--host H] [--port P] [--max-connections N] [--cert FILE --key FILE]");
   max_connections = args.int_option("--max-connections", 0);
-  aiostreams::run(amain(args.option("--host", "127.0.0.1"), args.int_option("--port", 8888)));
+  const std::string cert = args.option("--cert", "");
+  try {
+    aiostreams::ServerOptions options;
+    if (!cert.empty()) {
+      options.ssl = aiostreams::SslContext::server();
+      options.ssl->load_cert_chain(cert, args.option("--key", ""));
+    }
+    aiostreams::run(amain(args.option("--host", "127.0.0.1"), args.int_option("--port", 8888), options));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tcp_echo_server: %s\n", e.what());
+    return 1;
+  }
   if (max_connections > 0) std::printf("Served %d connections\n", served);
 }

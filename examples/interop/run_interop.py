@@ -8,19 +8,30 @@ MODE is one of
   our-server   CPython's asyncio echo client (py_echo_client.py) against our tcp_echo_server
   ours         our tcp_echo_client against our tcp_echo_server
   http         our http_headers against CPython's http.server (python3 -m http.server)
+  https        our http_headers against CPython's http.server behind ssl.SSLContext, and
+               its errors: unknown CA, hostname mismatch, refused, bad URL
+
+--tls runs the echo modes over TLS: the servers get --cert/--key, the clients --cafile.
+TLS modes use a throwaway CA (tls_certs.py) in a temporary directory removed at exit.
 
 Each mode starts the peer, runs the other side, compares the output exactly, stops the
 peer, and exits non-zero with a diff on any difference. Every wait is bounded.
 """
 import argparse
 import email.utils
+import functools
 import http.server
 import os
 import re
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+import tls_certs
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PY = sys.executable  # the peers run on the same interpreter as this driver
@@ -76,12 +87,22 @@ def echo_transcript(message):
     return f"Send: {message!r}\nReceived: {message!r}\nClose the connection\n"
 
 
-def our_client(args):
+def server_tls(certs):
+    return ["--cert", certs.server_cert, "--key", certs.server_key] if certs else []
+
+
+def client_tls(certs):
+    return ["--cafile", certs.ca] if certs else []
+
+
+def our_client(args, certs):
     messages = ["Hello World!", "it's \"quoted\"\tand tabbed", "don't"]
-    peer = Peer([PY, os.path.join(HERE, "py_echo_server.py"), "--connections", str(len(messages))], r"PORT (\d+)")
+    peer = Peer([PY, os.path.join(HERE, "py_echo_server.py"), "--connections", str(len(messages)), *server_tls(certs)],
+                r"PORT (\d+)")
     try:
         for message in messages:
-            out = run([os.path.join(args.bin_dir, "tcp_echo_client"), "--port", str(peer.port), message])
+            out = run([os.path.join(args.bin_dir, "tcp_echo_client"), "--port", str(peer.port), *client_tls(certs),
+                       message])
             if out != echo_transcript(message):
                 fail("tcp_echo_client output against CPython's server", echo_transcript(message), out)
         status, _ = peer.finish()
@@ -89,13 +110,13 @@ def our_client(args):
             fail(f"py_echo_server exited with {status}")
     finally:
         peer.kill()
-    print(f"ok: our tcp_echo_client against CPython asyncio, {len(messages)} connections")
+    print(f"ok: our tcp_echo_client against CPython asyncio{' over TLS' if certs else ''}, {len(messages)} connections")
 
 
-def our_server(args, client_cmd, label):
+def our_server(args, certs, client_cmd, label):
     messages = ["Hello World!", "it's \"quoted\"\tand tabbed", "don't"]
     peer = Peer([os.path.join(args.bin_dir, "tcp_echo_server"), "--port", "0",
-                 "--max-connections", str(len(messages))], r"^Serving on 127\.0\.0\.1:(\d+)$")
+                 "--max-connections", str(len(messages)), *server_tls(certs)], r"^Serving on 127\.0\.0\.1:(\d+)$")
     try:
         for message in messages:
             out = run(client_cmd(peer.port, message))
@@ -112,16 +133,22 @@ def our_server(args, client_cmd, label):
                        for m in messages) + f"Served {len(messages)} connections\n"
     if masked != expected:
         fail("tcp_echo_server transcript", expected, masked)
-    print(f"ok: {label} against our tcp_echo_server, {len(messages)} connections")
+    print(f"ok: {label} against our tcp_echo_server{' over TLS' if certs else ''}, {len(messages)} connections")
+
+
+def write_docs(root):
+    """The one file the http modes serve: returns (its body, its path)."""
+    body = "hello, aiostreams\n"
+    os.makedirs(os.path.join(root, "docs"))
+    target = os.path.join(root, "docs", "hello.txt")
+    with open(target, "w") as f:
+        f.write(body)
+    return body, target
 
 
 def http_headers(args):
     with tempfile.TemporaryDirectory(prefix="aiostreams-http-") as root:
-        body = "hello, aiostreams\n"
-        os.makedirs(os.path.join(root, "docs"))
-        target = os.path.join(root, "docs", "hello.txt")
-        with open(target, "w") as f:
-            f.write(body)
+        body, target = write_docs(root)
         peer = Peer([PY, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", root],
                     r"port (\d+)", stderr=subprocess.DEVNULL)
         try:
@@ -150,21 +177,137 @@ def http_headers(args):
     print("ok: our http_headers against CPython's http.server")
 
 
+class Recorder:
+    """A handler's wfile that also keeps a copy of every byte written through it."""
+
+    def __init__(self, file, sent):
+        self.file, self.sent = file, sent
+
+    def write(self, data):
+        self.sent += data
+        return self.file.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+
+class HttpsServer:
+    """CPython's http.server behind ssl.SSLContext(PROTOCOL_TLS_SERVER) on 127.0.0.1, port 0,
+    serving root from a thread of this process; .sent is every byte its responses wrote."""
+
+    def __init__(self, root, cert, key):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        sent = self.sent = bytearray()
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def setup(self):
+                super().setup()
+                self.wfile = Recorder(self.wfile, sent)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
+        # accept() does the handshake; one that fails raises SSLError there, which the server skips.
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def cpython_verdict(host, port, cafile=None):
+    """What CPython's ssl.create_default_context() says of the certificate the server at port
+    shows for host: None when accepted, otherwise its verify_message."""
+    context = ssl.create_default_context(cafile=cafile)
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as sock:
+        try:
+            context.wrap_socket(sock, server_hostname=host).close()
+            return None
+        except ssl.SSLCertVerificationError as e:
+            return e.verify_message
+
+
+def expect_error(cmd, *needles):
+    """cmd must fail (exit status > 0, not a signal) with one line on stderr holding every needle."""
+    print("+ " + " ".join(cmd))
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=TIMEOUT)
+    print(done.stderr, end="")
+    if done.returncode <= 0 or done.stdout or done.stderr.count("\n") != 1 or \
+            not done.stderr.startswith("http_headers: ") or not all(n in done.stderr for n in needles):
+        fail(f"expected exit > 0, no output and one line on stderr with {needles!r}; "
+             f"got exit {done.returncode}, stdout {done.stdout!r}, stderr {done.stderr!r}")
+
+
+def https_headers(args, certs):
+    headers = os.path.join(args.bin_dir, "http_headers")
+    with tempfile.TemporaryDirectory(prefix="aiostreams-https-") as root, \
+            HttpsServer(root, certs.server_cert, certs.server_key) as good, \
+            HttpsServer(root, certs.wrong_cert, certs.wrong_key) as wrong:
+        write_docs(root)
+        for host in ["localhost", "127.0.0.1"]:
+            verdict = cpython_verdict(host, good.port, certs.ca)
+            if verdict is not None:
+                fail(f"CPython rejects the test certificate for {host}: {verdict}")
+            good.sent.clear()
+            out = run([headers, "--cafile", certs.ca, f"https://{host}:{good.port}/docs/hello.txt"])
+            # The status line and headers: what the server wrote up to the blank line.
+            head, blank, _ = good.sent.decode("latin-1").partition("\r\n\r\n")
+            expected = "".join(f"HTTP header> {line}\n" for line in head.split("\r\n"))
+            if not blank or out != expected:
+                fail(f"http_headers over TLS to {host} against what CPython's server sent", expected, out)
+            print(out, end="")
+
+        # Errors: CPython's own reason for rejecting the certificate must be in ours.
+        unknown_ca = cpython_verdict("localhost", good.port)
+        mismatch = cpython_verdict("localhost", wrong.port, certs.ca)
+        if unknown_ca is None or mismatch is None or "Hostname mismatch" not in mismatch:
+            fail(f"CPython should reject these certificates: {unknown_ca!r}, {mismatch!r}")
+        good.sent.clear()
+        wrong.sent.clear()
+        expect_error([headers, f"https://localhost:{good.port}/"], "certificate verify failed", unknown_ca)
+        expect_error([headers, "--cafile", certs.ca, f"https://localhost:{wrong.port}/"],
+                     "certificate verify failed", mismatch)
+        if good.sent or wrong.sent:
+            fail("a rejected server still got a request")
+    with socket.socket() as closed:  # bound, not listening: connecting is refused
+        closed.bind(("127.0.0.1", 0))
+        expect_error([headers, f"https://127.0.0.1:{closed.getsockname()[1]}/"], "Connection refused")
+    expect_error([headers, "--cafile", certs.ca, "ftp://localhost/"], "not an http:// or https:// URL")
+    expect_error([headers, "--cafile", os.path.join(os.path.dirname(certs.ca), "missing.pem"), "https://localhost/"],
+                 "missing.pem")
+    print("ok: our http_headers against CPython's http.server over TLS; unknown CA, hostname mismatch, "
+          "refused and bad input fail with one clear line")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin-dir", required=True)
-    parser.add_argument("mode", choices=["our-client", "our-server", "ours", "http"])
+    parser.add_argument("--tls", action="store_true", help="the echo modes over TLS")
+    parser.add_argument("mode", choices=["our-client", "our-server", "ours", "http", "https"])
     args = parser.parse_args()
-    if args.mode == "our-client":
-        our_client(args)
-    elif args.mode == "our-server":
-        our_server(args, lambda port, m: [PY, os.path.join(HERE, "py_echo_client.py"), "--port", str(port), m],
-                   "CPython's asyncio echo client")
-    elif args.mode == "ours":
-        our_server(args, lambda port, m: [os.path.join(args.bin_dir, "tcp_echo_client"), "--port", str(port), m],
-                   "our tcp_echo_client")
-    else:
-        http_headers(args)
+    with tempfile.TemporaryDirectory(prefix="aiostreams-certs-") as cert_dir:
+        certs = tls_certs.make(cert_dir) if args.tls or args.mode == "https" else None
+        if args.mode == "our-client":
+            our_client(args, certs)
+        elif args.mode == "our-server":
+            our_server(args, certs, lambda port, m: [PY, os.path.join(HERE, "py_echo_client.py"), "--port", str(port),
+                                                     *client_tls(certs), m],
+                       "CPython's asyncio echo client")
+        elif args.mode == "ours":
+            our_server(args, certs, lambda port, m: [os.path.join(args.bin_dir, "tcp_echo_client"), "--port", str(port),
+                                                     *client_tls(certs), m],
+                       "our tcp_echo_client")
+        elif args.mode == "http":
+            http_headers(args)
+        else:
+            https_headers(args, certs)
 
 
 if __name__ == "__main__":
