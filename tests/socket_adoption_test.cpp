@@ -244,7 +244,9 @@ TEST_CASE("Socket errors name the problem", "[socket]") {
   CHECK_THROWS_WITH(Socket::adopt(-1), "negative file descriptor: -1");
   CHECK_THROWS_AS(Socket::adopt(-3), aiostreams::ValueError);
 
-  auto [a, b] = aiostreams::socketpair();
+  auto pair = aiostreams::socketpair();  // named members: lambdas below capture them
+  Socket& a = pair.first;
+  Socket& b = pair.second;
   a.close();
   CHECK(os_error_of([&] { a.send("x"); }) == "errno 9: [Errno 9] Bad file descriptor");
   CHECK(os_error_of([&] { a.recv(1); }) == "errno 9: [Errno 9] Bad file descriptor");
@@ -517,7 +519,8 @@ TEST_CASE("TLS runs over adopted sockets on both the server and the client side"
 
 TEST_CASE("the simulator rejects sock= with NotImplementedError naming the Asio loop", "[socket][sim]") {
   aiostreams::sim::SimLoop loop(1);
-  auto [rsock, wsock] = aiostreams::socketpair();
+  auto pair = aiostreams::socketpair();
+  Socket& rsock = pair.first;
   const int fd = rsock.fileno();
   auto attempts = [&]() -> Task<std::vector<std::string>> {
     std::vector<std::string> seen(4);
