@@ -17,6 +17,7 @@
 
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/errors.hpp"
+#include "aiostreams/socket.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/task.hpp"
 #include "detail_asio_net.hpp"
@@ -432,6 +433,59 @@ void set_flag(int fd, int level, int option) {
   }
 }
 
+// ---- sock= : adopting a socket made elsewhere -----------------------------------------------
+
+// asyncio's type checks on sock=, with its messages. A socket the OS cannot describe (a
+// closed descriptor, not a socket) raises OSError from type()/family().
+void check_stream_socket(const Socket& sock) {
+  if (sock.type() != SOCK_STREAM) throw ValueError("A Stream Socket was expected, got " + sock.repr());
+}
+
+void check_unix_stream_socket(const Socket& sock) {
+  if (sock.family() != AF_UNIX || sock.type() != SOCK_STREAM) {
+    throw ValueError("A UNIX Domain Stream Socket was expected, got " + sock.repr());
+  }
+}
+
+// Moves sock's descriptor into an Asio socket or acceptor, non-blocking (asyncio's
+// sock.setblocking(False)). The Socket gives the descriptor up only once Asio holds it, so a
+// failed assign leaves the caller's Socket as it was.
+template <class AsioSocket>
+AsioSocket adopt(AsioLoop& loop, const Socket& sock) {
+  const int fd = sock.fileno();
+  int protocol = 0;
+  socklen_t length = sizeof protocol;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &length) != 0) protocol = 0;
+  AsioSocket socket(AsioLoopAccess::io(loop));
+  std::error_code ec;
+  socket.assign(asio::generic::stream_protocol(sock.family(), protocol), fd, ec);
+  if (ec) std::rethrow_exception(socket_error(ec));
+  Socket(sock).detach();  // a copy shares the descriptor: every copy is empty now
+  socket.non_blocking(true, ec);
+  if (ec) std::rethrow_exception(socket_error(ec));  // the socket (now ours) closes with it
+  return socket;
+}
+
+// The listener of a server on an adopted socket. A Unix one with cleanup remembers the bound
+// path and its inode now, as CPython 3.13's create_unix_server does with sock=.
+std::unique_ptr<Listener> adopted_listener(AsioLoop& loop, const Socket& sock, bool unix_cleanup) {
+  auto acceptor = adopt<GenericAcceptor>(loop, sock);
+  std::string path;
+  if (unix_cleanup) {
+    if (auto name = socket_name(acceptor.native_handle(), false)) path = name->path;
+  }
+  return std::make_unique<AsioListener>(
+      std::make_shared<ListenerState>(loop, std::move(acceptor), std::move(path), unix_cleanup));
+}
+
+// The end of every create_server: the Server, started unless options.start_serving is false.
+Task<std::shared_ptr<Server>> make_server(AsioLoop& loop, std::vector<std::unique_ptr<Listener>> listeners,
+                                          ProtocolFactory factory, ServerOptions options) {
+  auto server = std::make_shared<Server>(loop, std::move(listeners), std::move(factory), options.backlog);
+  if (options.start_serving) co_await server->start_serving();
+  co_return server;
+}
+
 }  // namespace
 }  // namespace detail
 
@@ -448,6 +502,15 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
   const int family = options.family;
   const std::optional<SocketAddress> local_addr = options.local_addr;
   const std::optional<detail::TlsParams> tls = detail::client_tls(options, host);
+  // host "" and port 0 stand for Python's None here.
+  if (options.sock) {
+    if (!host.empty() || port != 0) throw ValueError("host/port and sock can not be specified at the same time");
+    // AF_UNIX is allowed too, as asyncio does (for backward compatibility).
+    detail::check_stream_socket(options.sock);
+    auto socket = detail::adopt<GenericSocket>(*this, options.sock);
+    co_return co_await detail::make_client_transport(*this, std::move(socket), factory, tls);
+  }
+  if (host.empty() && port == 0) throw ValueError("host and port was not specified and no sock specified");
   auto endpoints = co_await detail::resolve(*this, host, port, family, false);
   std::vector<GenericEndpoint> local_endpoints;
   if (local_addr) {
@@ -505,9 +568,15 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
 
 Task<std::shared_ptr<Transport>> AsioLoop::create_unix_connection(ProtocolFactory factory, std::string path,
                                                                   const ConnectOptions& options) {
-  if (path.empty()) throw ValueError("no path and sock were specified");
   // No host to default server_hostname to: asyncio requires it with ssl.
   const std::optional<detail::TlsParams> tls = detail::client_tls(options, std::string());
+  if (options.sock) {
+    if (!path.empty()) throw ValueError("path and sock can not be specified at the same time");
+    detail::check_unix_stream_socket(options.sock);
+    auto socket = detail::adopt<GenericSocket>(*this, options.sock);
+    co_return co_await detail::make_client_transport(*this, std::move(socket), factory, tls);
+  }
+  if (path.empty()) throw ValueError("no path and sock were specified");
   auto& io = AsioLoopAccess::io(*this);
   const auto endpoint = detail::unix_endpoint(path);
   auto attempt = std::make_shared<detail::ConnectAttempt>(io, *this);
@@ -538,9 +607,16 @@ Task<std::shared_ptr<Server>> AsioLoop::create_server(ProtocolFactory factory, s
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
   factory = detail::server_factory(*this, std::move(factory), opts);
+  std::vector<std::unique_ptr<Listener>> listeners;
+  if (opts.sock) {
+    // With a sock, host "" and port 0 stand for Python's None.
+    if (!host.empty() || port != 0) throw ValueError("host/port and sock can not be specified at the same time");
+    detail::check_stream_socket(opts.sock);
+    listeners.push_back(detail::adopted_listener(*this, opts.sock, false));
+    co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
+  }
   // host "" means every interface (getaddrinfo(None, port, AI_PASSIVE)).
   auto endpoints = co_await detail::resolve(*this, host, port, 0, true);
-  std::vector<std::unique_ptr<Listener>> listeners;
   std::vector<std::shared_ptr<detail::ListenerState>> states;
   for (const auto& endpoint : endpoints) {
     GenericAcceptor acceptor(io);
@@ -566,17 +642,22 @@ Task<std::shared_ptr<Server>> AsioLoop::create_server(ProtocolFactory factory, s
     listeners.push_back(std::make_unique<detail::AsioListener>(state));
   }
   if (listeners.empty()) throw OSError(EAFNOSUPPORT, "no listening socket could be created");
-  auto server = std::make_shared<Server>(*this, std::move(listeners), std::move(factory), opts.backlog);
-  if (opts.start_serving) co_await server->start_serving();
-  co_return server;
+  co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
 }
 
 Task<std::shared_ptr<Server>> AsioLoop::create_unix_server(ProtocolFactory factory, std::string path,
                                                            const ServerOptions& options) {
-  if (path.empty()) throw ValueError("path was not specified, and no sock specified");
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
   factory = detail::server_factory(*this, std::move(factory), opts);
+  std::vector<std::unique_ptr<Listener>> listeners;
+  if (opts.sock) {
+    if (!path.empty()) throw ValueError("path and sock can not be specified at the same time");
+    detail::check_unix_stream_socket(opts.sock);
+    listeners.push_back(detail::adopted_listener(*this, opts.sock, opts.cleanup_socket));
+    co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
+  }
+  if (path.empty()) throw ValueError("path was not specified, and no sock specified");
   const auto endpoint = detail::unix_endpoint(path);
   if (path[0] != '\0') {
     // A socket file left by a server that did not clean up is removed (as asyncio does).
@@ -595,11 +676,8 @@ Task<std::shared_ptr<Server>> AsioLoop::create_unix_server(ProtocolFactory facto
     std::rethrow_exception(detail::socket_error(ec));
   }
   auto state = std::make_shared<detail::ListenerState>(*this, std::move(acceptor), path, opts.cleanup_socket);
-  std::vector<std::unique_ptr<Listener>> listeners;
   listeners.push_back(std::make_unique<detail::AsioListener>(state));
-  auto server = std::make_shared<Server>(*this, std::move(listeners), std::move(factory), opts.backlog);
-  if (opts.start_serving) co_await server->start_serving();
-  co_return server;
+  co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
 }
 
 }  // namespace aiostreams

@@ -37,6 +37,27 @@ Task<StreamPair> open_unix_connection(std::string path, ConnectOptions options) 
   co_return make_pair_for(transport, reader, protocol);
 }
 
+// The sock= forms: no host, port or path; the loop takes options.sock (or says it is missing).
+Task<StreamPair> open_connection(ConnectOptions options) {
+  Loop& loop = get_running_loop();
+  auto reader = std::make_shared<StreamReader>(options.limit);
+  auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
+  ProtocolFactory factory = [protocol] { return protocol; };
+  std::string none;  // no host or path: named, see open_connection above
+  auto transport = co_await loop.create_connection(std::move(factory), std::move(none), 0, options);
+  co_return make_pair_for(transport, reader, protocol);
+}
+
+Task<StreamPair> open_unix_connection(ConnectOptions options) {
+  Loop& loop = get_running_loop();
+  auto reader = std::make_shared<StreamReader>(options.limit);
+  auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
+  ProtocolFactory factory = [protocol] { return protocol; };
+  std::string none;  // no host or path: named, see open_connection above
+  auto transport = co_await loop.create_unix_connection(std::move(factory), std::move(none), options);
+  co_return make_pair_for(transport, reader, protocol);
+}
+
 namespace detail {
 Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnectedCallback> callback, std::string host,
                                            int port, ServerOptions options) {
@@ -52,6 +73,27 @@ Task<std::shared_ptr<Server>> start_unix_server(std::shared_ptr<const ClientConn
   if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
   ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
   co_return co_await loop.create_unix_server(std::move(factory), std::move(path), options);
+}
+
+Task<std::shared_ptr<Server>> start_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
+                                                   ServerOptions options) {
+  Loop& loop = get_running_loop();
+  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
+  // Here, not in the loop: to Loop::create_server, host "" and port 0 mean "every
+  // interface, any port" (Python's host=None, port=0), a valid request without a sock.
+  if (!options.sock) throw ValueError("Neither host/port nor sock were specified");
+  ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
+  std::string none;  // no host or path: named, see open_connection above
+  co_return co_await loop.create_server(std::move(factory), std::move(none), 0, options);
+}
+
+Task<std::shared_ptr<Server>> start_unix_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
+                                                        ServerOptions options) {
+  Loop& loop = get_running_loop();
+  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
+  ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
+  std::string none;  // no host or path: named, see open_connection above
+  co_return co_await loop.create_unix_server(std::move(factory), std::move(none), options);
 }
 }  // namespace detail
 

@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "aiostreams/errors.hpp"
+#include "aiostreams/socket.hpp"
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/task_context.hpp"
 #include "net_internal.hpp"
@@ -433,8 +434,19 @@ Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns
 }
 }  // namespace
 
+namespace {
+// Simulated hosts have no file descriptors to adopt.
+void reject_sock(const Socket& sock) {
+  if (sock) {
+    throw NotImplementedError("sock= is not simulated: adopting an OS socket (" + sock.repr() +
+                              ") needs the Asio loop (AsioLoop)");
+  }
+}
+}  // namespace
+
 Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory factory, std::string host, int port,
                                                             const ConnectOptions& options) {
+  reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int from = net.current_host();
@@ -486,6 +498,7 @@ Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory fact
 
 Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, std::string host, int port,
                                                      const ServerOptions& options) {
+  reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
@@ -522,6 +535,7 @@ Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, st
 
 Task<std::shared_ptr<Transport>> SimLoop::create_unix_connection(ProtocolFactory factory, std::string path,
                                                                  const ConnectOptions& options) {
+  reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
@@ -551,6 +565,7 @@ Task<std::shared_ptr<Transport>> SimLoop::create_unix_connection(ProtocolFactory
 
 Task<std::shared_ptr<Server>> SimLoop::create_unix_server(ProtocolFactory factory, std::string path,
                                                           const ServerOptions& options) {
+  reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();

@@ -29,12 +29,17 @@ class AsioLoop final : public Loop {
   void stop() override;
 
   // ---- networking on real sockets (asyncio's selector transports) ----
+  // Each also takes asyncio's sock= (options.sock, see connection_options.hpp): an existing
+  // socket instead of host/port or path, which must then be "" / 0. The ValueErrors are
+  // asyncio's: "host/port and sock can not be specified at the same time", "A Stream Socket
+  // was expected, got <socket ...>", and their Unix forms.
 
   /// Resolves host (numeric, a name, or "localhost"; options.family restricts it) and
   /// connects to each address in turn; options.local_addr binds first. Throws
   /// ConnectionRefusedError, OSError (resolution errors keep getaddrinfo's code), or
   /// OSError("Multiple exceptions: ...") when every address failed differently.
-  /// Cancelling it closes the half-made socket.
+  /// Cancelling it closes the half-made socket. With neither host, port nor sock:
+  /// ValueError("host and port was not specified and no sock specified").
   Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
                                                      const ConnectOptions& options) override;
   /// Binds one listening socket per resolved address ("" means every interface, IPv4 and

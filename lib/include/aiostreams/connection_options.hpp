@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "aiostreams/socket.hpp"
 #include "aiostreams/transport.hpp"
 
 namespace aiostreams {
@@ -35,6 +36,13 @@ struct ConnectOptions {
   double ssl_handshake_timeout{60.0};
   /// Seconds close() waits for the peer's close_notify before aborting (ValueError if <= 0).
   double ssl_shutdown_timeout{30.0};
+  /// asyncio's sock=: an already connected stream socket to use instead of connecting; give
+  /// no host, port or path then (`ConnectOptions o{.sock = s}; co_await open_connection(o)`).
+  /// It is checked first (ValueError leaves the Socket untouched); once accepted the library
+  /// owns the descriptor and every copy of `sock` is empty (see Socket). family and
+  /// local_addr are ignored; with ssl, server_hostname is required. Only the Asio backend
+  /// (the simulator raises NotImplementedError).
+  Socket sock{};
 };
 
 /// start_server / start_unix_server / Loop::create_server.
@@ -57,6 +65,15 @@ struct ServerOptions {
   std::shared_ptr<SslContext> ssl{};
   double ssl_handshake_timeout{60.0};
   double ssl_shutdown_timeout{30.0};
+  /// asyncio's sock=: a bound stream socket to serve on instead of binding one; give no
+  /// host, port or path then (`ServerOptions o{.sock = s}; co_await start_server(cb, o)`).
+  /// It need not listen yet: listen(backlog) runs when serving starts. It is checked first
+  /// (ValueError leaves the Socket untouched); once accepted the server owns the descriptor
+  /// and every copy of `sock` is empty (see Socket). reuse_address, reuse_port and
+  /// keep_alive are not applied to it. A Unix server with cleanup_socket unlinks the
+  /// socket's bound path on close if the file there is still the one it was at the start
+  /// (as CPython 3.13). Only the Asio backend (the simulator raises NotImplementedError).
+  Socket sock{};
 };
 
 }  // namespace aiostreams

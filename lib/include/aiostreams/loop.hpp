@@ -76,7 +76,8 @@ class Loop {
   bool is_running() const { return running_; }
 
   // ---- networking (asyncio's create_connection & co.); a backend without a network
-  // throws NotImplementedError. The returned transport's protocol is factory()'s. ----
+  // throws NotImplementedError, and so does one without OS sockets when options.sock is
+  // set. The returned transport's protocol is factory()'s. ----
 
   /// Connects to host:port (a name is resolved first). Throws ConnectionRefusedError,
   /// OSError for resolution errors, TimeoutError never (use wait_for).

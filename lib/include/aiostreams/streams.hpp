@@ -27,6 +27,13 @@ Task<StreamPair> open_connection(std::string host, int port, ConnectOptions opti
 /// The same over a Unix stream socket.
 Task<StreamPair> open_unix_connection(std::string path, ConnectOptions options = {});
 
+/// asyncio's open_connection(sock=s): streams over the already connected stream socket
+/// options.sock, which the library then owns (see ConnectOptions::sock). ValueError("host and
+/// port was not specified and no sock specified") without one. Only the Asio backend.
+Task<StreamPair> open_connection(ConnectOptions options);
+/// asyncio's open_unix_connection(sock=s): the same, for a connected AF_UNIX stream socket.
+Task<StreamPair> open_unix_connection(ConnectOptions options);
+
 namespace detail {
 template <class F>
 std::shared_ptr<const ClientConnectedCallback> make_client_callback(F&& callback) {
@@ -43,6 +50,10 @@ Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnected
                                            int port, ServerOptions options);
 Task<std::shared_ptr<Server>> start_unix_server(std::shared_ptr<const ClientConnectedCallback> callback,
                                                 std::string path, ServerOptions options);
+Task<std::shared_ptr<Server>> start_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
+                                                   ServerOptions options);
+Task<std::shared_ptr<Server>> start_unix_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
+                                                        ServerOptions options);
 }  // namespace detail
 
 /// Serves host:port: for each connection, calls callback(reader, writer) with a fresh
@@ -61,6 +72,21 @@ template <class F>
 Task<std::shared_ptr<Server>> start_unix_server(F&& callback, std::string path, ServerOptions options = {}) {
   return detail::start_unix_server(detail::make_client_callback(std::forward<F>(callback)), std::move(path),
                                    std::move(options));
+}
+
+/// asyncio's start_server(cb, sock=s): serves on the bound stream socket options.sock, which
+/// the server then owns (see ServerOptions::sock). ValueError("Neither host/port nor sock
+/// were specified") without one. Only the Asio backend.
+template <class F>
+Task<std::shared_ptr<Server>> start_server(F&& callback, ServerOptions options) {
+  return detail::start_server_on_sock(detail::make_client_callback(std::forward<F>(callback)), std::move(options));
+}
+
+/// asyncio's start_unix_server(cb, sock=s): the same, for a bound AF_UNIX stream socket.
+template <class F>
+Task<std::shared_ptr<Server>> start_unix_server(F&& callback, ServerOptions options) {
+  return detail::start_unix_server_on_sock(detail::make_client_callback(std::forward<F>(callback)),
+                                           std::move(options));
 }
 
 }  // namespace aiostreams
