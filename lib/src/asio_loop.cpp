@@ -3,6 +3,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -38,6 +39,10 @@ struct AsioLoop::Impl {
   bool stopping = false;
   std::mutex incoming_mutex;
   std::vector<Callback> incoming;  // from call_soon_threadsafe
+  // Set (under the mutex) when `incoming` gets something: the loop takes the mutex only
+  // then, not on every pass. A flag missed by a racing pass is seen on the next one, which
+  // the post() in call_soon_threadsafe guarantees.
+  std::atomic<bool> has_incoming{false};
 
   /// Moves thread-safe calls and due timers to the ready queue.
   void collect_ready();
@@ -91,6 +96,7 @@ void AsioLoop::call_soon_threadsafe(Callback cb) {
   {
     std::lock_guard lock(impl_->incoming_mutex);
     impl_->incoming.push_back(std::move(cb));
+    impl_->has_incoming.store(true, std::memory_order_release);
   }
   asio::post(impl_->io, [] {});  // wakes a loop blocked in run_one
 }
@@ -112,13 +118,15 @@ void AsioLoop::stop() { impl_->stopping = true; }
 void* AsioLoop::native_context() noexcept { return &impl_->io; }
 
 void AsioLoop::Impl::collect_ready() {
-  {
+  if (has_incoming.load(std::memory_order_acquire)) {
     std::lock_guard lock(incoming_mutex);
+    has_incoming.store(false, std::memory_order_relaxed);
     for (auto& cb : incoming) ready.push_back(std::move(cb));
     incoming.clear();
   }
-  const auto now = Clock::now();
   drop_cancelled_timers();
+  if (timers.empty()) return;
+  const auto now = Clock::now();
   while (!timers.empty() && timers.top().when <= now) {
     auto state = timers.top().state;
     timers.pop();
