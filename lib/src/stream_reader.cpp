@@ -35,11 +35,6 @@ const char* wait_label(Kind kind) {
   }
 }
 
-// Clears the reader's waiter when the wait ends, however it ends (CPython's `finally`).
-struct WaiterReset {
-  std::optional<Future<void>>& waiter;
-  ~WaiterReset() { waiter.reset(); }
-};
 }  // namespace
 
 // ---- SeparatorList -------------------------------------------------------------------------
@@ -54,18 +49,73 @@ detail::SeparatorList::SeparatorList(std::vector<std::string> separators) : coun
 
 // ---- ReadOperation ----------------------------------------------------------------------
 
+ReadOperation::~ReadOperation() {
+  if (waiter_) reader_->waiter_.reset();  // CPython's `finally: self._waiter = None`
+}
+
 bool ReadOperation::await_ready() {
   if (request_.kind == Kind::read_all) return false;
   return reader_->attempt(request_, true, value_);
 }
 
 bool ReadOperation::await_suspend(std::coroutine_handle<> awaiting) {
-  waiting_ = request_.kind == Kind::read_all ? reader_->read_all() : reader_->wait_and_retry(std::move(request_));
-  return waiting_.await_suspend(awaiting);
+  if (request_.kind == Kind::read_all) {
+    read_all_ = reader_->read_all();
+    return read_all_.await_suspend(awaiting);
+  }
+  awaiting_ = awaiting;
+  try {
+    wait();
+  } catch (...) {
+    error_ = std::current_exception();
+    return false;
+  }
+  return true;
+}
+
+void ReadOperation::wait() {
+  Future<void> waiter = reader_->begin_wait(request_.kind);
+  detail::TaskBase* task = detail::current_task();
+  if (task == nullptr) {
+    reader_->waiter_.reset();
+    detail::require_current_task("await a future");  // throws
+  }
+  waiter_ = std::move(waiter);
+  task->suspend_on(*waiter_->state(), *this);
+}
+
+void ReadOperation::wake() noexcept {
+  // What `await waiter` gives the task: a cancel that arrived after the waiter completed,
+  // else the waiter's own outcome (CancelledError, or the reader's exception).
+  std::exception_ptr failure;
+  try {
+    detail::current_task()->throw_if_must_cancel();
+    waiter_->result();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  waiter_.reset();
+  reader_->waiter_.reset();
+  try {
+    if (failure) {
+      if (request_.kind != Kind::readline) std::rethrow_exception(failure);
+      value_ = reader_->readline_recover(failure);
+    } else {
+      request_.waited = true;
+      if (!reader_->attempt(request_, false, value_)) {
+        wait();
+        return;
+      }
+    }
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+  awaiting_.resume();  // the last thing: the awaiting coroutine destroys this operation
 }
 
 std::string ReadOperation::await_resume() {
-  if (waiting_.valid()) return waiting_.await_resume();
+  if (read_all_.valid()) return read_all_.await_resume();
+  if (error_) std::rethrow_exception(error_);
   return std::move(value_);
 }
 
@@ -301,28 +351,6 @@ Future<void> StreamReader::begin_wait(Kind kind) {
   waiter_.emplace(get_running_loop());
   waiter_->set_static_label(wait_label(kind));
   return *waiter_;
-}
-
-Task<std::string> StreamReader::wait_and_retry(ReadRequest request) {
-  for (;;) {
-    std::exception_ptr failure;
-    {
-      Future<void> waiter = begin_wait(request.kind);
-      WaiterReset reset{waiter_};
-      try {
-        co_await waiter;
-      } catch (...) {
-        failure = std::current_exception();
-      }
-    }
-    if (failure) {
-      if (request.kind == Kind::readline) co_return readline_recover(failure);
-      std::rethrow_exception(failure);
-    }
-    request.waited = true;
-    std::string result;
-    if (attempt(request, false, result)) co_return result;
-  }
 }
 
 Task<std::string> StreamReader::read_all() {

@@ -71,6 +71,19 @@ void TaskBase::suspend_on(FutureBase& awaited, std::coroutine_handle<> handle) {
   if (must_cancel_ && awaited.cancel()) must_cancel_ = false;
 }
 
+void TaskBase::suspend_on(FutureBase& awaited, WakeStep& step) {
+  waiting_on_ = &awaited;
+  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  awaited.add_done_callback([self = std::move(self), this, &step] {
+    TaskBase* previous = running_task;
+    running_task = this;
+    waiting_on_ = nullptr;
+    step.wake();
+    running_task = previous;
+  });
+  if (must_cancel_ && awaited.cancel()) must_cancel_ = false;
+}
+
 void TaskBase::yield_to_loop(std::coroutine_handle<> handle) {
   std::shared_ptr<FutureBase> self = future().shared_from_this();
   loop_->call_soon([self = std::move(self), this, handle] { resume(handle); });

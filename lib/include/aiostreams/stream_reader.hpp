@@ -56,22 +56,36 @@ struct ReadRequest {
 
 /// The awaitable a read call returns. `co_await` it for the bytes.
 /// When the buffer already satisfies the call (or it fails at once) it completes inside
-/// co_await without suspending, without allocating a coroutine frame and without passing
-/// through the loop. Otherwise the current task waits for data.
-class [[nodiscard]] ReadOperation {
+/// co_await without suspending, without allocating and without passing through the loop.
+/// Otherwise the current task waits on the reader's waiter future; each time it completes
+/// the call is retried right here (no coroutine frame of its own), waiting again if the
+/// data is still not enough.
+class [[nodiscard]] ReadOperation final : private detail::WakeStep {
  public:
   ReadOperation(StreamReader& reader, detail::ReadRequest request)
       : reader_(&reader), request_(std::move(request)) {}
+  ReadOperation(ReadOperation&&) = default;
+  ReadOperation& operator=(ReadOperation&&) = delete;
+  /// Withdraws a wait that never completed (the awaiting coroutine was destroyed).
+  ~ReadOperation();
 
   bool await_ready();
   bool await_suspend(std::coroutine_handle<> awaiting);
   std::string await_resume();
 
  private:
+  // CPython's _wait_for_data: a new waiter on the reader, the task suspended on it.
+  void wait();
+  // The waiter completed: CPython's loop body after `await self._wait_for_data(...)`.
+  void wake() noexcept override;
+
   StreamReader* reader_;
   detail::ReadRequest request_;
-  std::string value_;          // the result, when it was ready at once
-  Task<std::string> waiting_;  // the slow path, only when the call must wait
+  std::string value_;                  // the result
+  std::exception_ptr error_;           // or the error
+  std::optional<Future<void>> waiter_;  // while waiting
+  std::coroutine_handle<> awaiting_;
+  Task<std::string> read_all_;         // read(-1) runs as a coroutine
 };
 
 /// The awaitable of StreamReader::next_line(): a line, or nullopt at EOF.
@@ -189,8 +203,7 @@ class StreamReader {
   void feed_owned(std::string&& data);
   void check_start(const detail::ReadRequest& request) const;
 
-  // The slow paths: coroutines that wait for data and retry.
-  Task<std::string> wait_and_retry(detail::ReadRequest request);
+  // read(-1): a coroutine of read(limit) calls.
   Task<std::string> read_all();
   // CPython's _wait_for_data up to the await: checks and returns the new waiter.
   Future<void> begin_wait(detail::ReadRequest::Kind kind);

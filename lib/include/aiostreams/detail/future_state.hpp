@@ -59,7 +59,11 @@ class FutureBase : public std::enable_shared_from_this<FutureBase> {
   bool remove_done_callback(CallbackId id);
 
   /// Used by the loop when destroying pending tasks: drops callbacks without running them.
-  void drop_callbacks() noexcept { callbacks_.clear(); }
+  void drop_callbacks() noexcept {
+    first_callback_ = nullptr;
+    has_first_callback_ = false;
+    more_callbacks_.clear();
+  }
 
   /// What this future stands for, for deadlock reports ("StreamReader.readline() waiting
   /// for data"). Empty by default.
@@ -83,8 +87,13 @@ class FutureBase : public std::enable_shared_from_this<FutureBase> {
   State state_ = State::pending;
   bool retrieved_ = false;
   std::exception_ptr error_;
+  bool has_first_callback_ = false;
   CallbackId next_callback_id_ = 0;
-  std::vector<std::pair<CallbackId, Callback>> callbacks_;
+  // The callbacks in the order they were added: nearly every future has exactly one (the
+  // task awaiting it), kept inline so that awaiting allocates no vector.
+  CallbackId first_callback_id_ = 0;
+  Callback first_callback_;
+  std::vector<std::pair<CallbackId, Callback>> more_callbacks_;
   std::string label_;
   const char* static_label_ = nullptr;
 };

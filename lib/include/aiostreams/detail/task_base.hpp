@@ -13,6 +13,18 @@ struct TaskContext;
 
 namespace aiostreams::detail {
 
+/// An awaiter that runs its own step when the future it waits on completes, instead of
+/// having its coroutine resumed: it can then wait again without a coroutine frame of its
+/// own (a read that got too little data). wake() runs as part of the task and must end by
+/// resuming the awaiting coroutine or by suspending the task again.
+class WakeStep {
+ public:
+  virtual void wake() noexcept = 0;
+
+ protected:
+  ~WakeStep() = default;
+};
+
 class TaskBase {
  public:
   explicit TaskBase(Loop& loop);
@@ -43,6 +55,8 @@ class TaskBase {
   /// Registers this task as waiting on `awaited` and arranges to resume `handle` when it
   /// completes (the wake-up goes through the loop's ready queue).
   void suspend_on(FutureBase& awaited, std::coroutine_handle<> handle);
+  /// The same, calling step.wake() (as part of this task) instead of resuming a coroutine.
+  void suspend_on(FutureBase& awaited, WakeStep& step);
   /// Schedules `handle` to resume on the next loop iteration (asyncio's bare yield).
   void yield_to_loop(std::coroutine_handle<> handle);
 
