@@ -44,6 +44,19 @@ struct AsioLoop::Impl {
   // the post() in call_soon_threadsafe guarantees.
   std::atomic<bool> has_incoming{false};
 
+  bool pass_end_reached = false;
+
+  /// Runs the I/O handlers queued now and those of one non-blocking epoll_wait, then
+  /// returns: a marker posted behind them ends the pass. (io.poll() would look at the
+  /// sockets again and again until a look finds nothing, which costs an epoll_wait per pass
+  /// and, with a peer that never stops sending, never returns to the ready queue.)
+  void run_io_pass() {
+    pass_end_reached = false;
+    asio::post(io, [this] { pass_end_reached = true; });
+    while (!pass_end_reached && io.run_one() != 0) {
+    }
+  }
+
   /// Moves thread-safe calls and due timers to the ready queue.
   void collect_ready();
 
@@ -157,15 +170,14 @@ void AsioLoop::run_forever() {
   while (!s.stopping) {
     // Wait for I/O only as long as nothing is ready: up to the next timer, or forever.
     s.drop_cancelled_timers();
-    if (!s.ready.empty()) {
-      s.io.poll();
-    } else if (!s.timers.empty()) {
-      s.io.run_one_until(s.timers.top().when);
-      s.io.poll();
-    } else {
-      s.io.run_one();
-      s.io.poll();
+    if (s.ready.empty()) {
+      if (s.timers.empty()) {
+        s.io.run_one();
+      } else {
+        s.io.run_one_until(s.timers.top().when);
+      }
     }
+    s.run_io_pass();
     s.collect_ready();
     run_ready_batch();
   }
