@@ -1,13 +1,23 @@
 // AsioSocketTransport: CPython's _SelectorSocketTransport (selector_events.py) on Asio.
-// Readiness comes from async_wait; the actual reads and writes are non-blocking calls, so
-// an idle connection holds no read buffer and a paused one has no read outstanding.
+//
+// Reading. Until the first bytes arrive a connection waits with async_wait and then makes
+// one non-blocking read into the thread's scratch buffer: a connection that never receives
+// anything holds no buffer. Once data has arrived, it reads with async_receive into a small
+// buffer of its own: Asio tries that read at once and otherwise performs it when epoll
+// reports the socket readable, which costs no epoll_ctl (every async_wait re-arms the
+// descriptor with EPOLL_CTL_MOD: one extra system call per read). A read that fills the
+// small buffer takes the rest of what is queued as well, up to asyncio's 256 KiB.
+// Writes are non-blocking sends; async_wait only when the socket is full.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <asio/bind_cancellation_slot.hpp>
 #include <asio/buffer.hpp>
+#include <asio/post.hpp>
 #include <utility>
 #include <vector>
 
@@ -24,8 +34,12 @@ constexpr std::size_t kConnLostWarnThreshold = 5;
 // Buffers handed to one sendmsg().
 constexpr std::size_t kMaxGather = 16;
 
-// One read buffer per thread (each loop is single-threaded), allocated on first use: the
-// bytes are copied into a std::string of the exact size for data_received.
+// A connection's own receive buffer, once data has arrived (see the top of the file): room
+// for a typical request or message; more is read straight into the string.
+constexpr std::size_t kReceiveBuffer = 1024;
+
+// One read buffer per thread (each loop is single-threaded), allocated on first use, for a
+// connection's first read: the bytes are copied into a std::string of the exact size.
 char* shared_read_buffer() {
   thread_local std::unique_ptr<char[]> buffer;
   if (!buffer) buffer = std::make_unique<char[]>(kMaxRead);
@@ -66,6 +80,7 @@ AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, s
 AsioSocketTransport::~AsioSocketTransport() { destroy_socket(); }
 
 void AsioSocketTransport::destroy_socket() noexcept {
+  held_.reset();
   if (!socket_) return;
   read_cancel_.slot().clear();
   std::error_code ignored;
@@ -120,17 +135,41 @@ void AsioSocketTransport::add_reader() {
 
 void AsioSocketTransport::remove_reader() {
   reader_ = false;
-  if (read_wait_pending_ && socket_) {
+  if (!socket_) return;
+  if (read_op_ == ReadOp::wait) {
     // Withdraw the wait itself, so that nothing watches the socket while we do not read.
     ++read_generation_;
-    read_wait_pending_ = false;
+    read_op_ = ReadOp::none;
+    read_cancel_.emit(asio::cancellation_type::total);
+  } else if (read_op_ == ReadOp::receive) {
+    // Its handler still runs: aborted, or with bytes read just before, kept for resume.
     read_cancel_.emit(asio::cancellation_type::total);
   }
 }
 
 void AsioSocketTransport::arm_read() {
-  if (read_wait_pending_ || !socket_ || conn_lost_ != 0) return;
-  read_wait_pending_ = true;
+  if (read_op_ != ReadOp::none || !socket_ || conn_lost_ != 0) return;
+  if (held_) {
+    // Bytes read before a pause: delivered now, from the loop as a read would be.
+    read_op_ = ReadOp::receive;
+    asio::post(io(), [self = shared_from_this()] {
+      // (Closed meanwhile: nothing held any more, and on_received drops it anyway.)
+      const HeldRead held = self->held_.value_or(HeldRead{asio::error::operation_aborted, 0});
+      self->held_.reset();
+      self->on_received(held.error, held.size);
+    });
+    return;
+  }
+  if (receive_buffer_) {
+    read_op_ = ReadOp::receive;
+    socket_->async_receive(asio::buffer(receive_buffer_.get(), kReceiveBuffer),
+                           asio::bind_cancellation_slot(
+                               read_cancel_.slot(), [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
+                                 self->on_received(ec, n);
+                               }));
+    return;
+  }
+  read_op_ = ReadOp::wait;
   const std::uint64_t generation = ++read_generation_;
   socket_->async_wait(GenericSocket::wait_read,
                       asio::bind_cancellation_slot(read_cancel_.slot(),
@@ -153,30 +192,85 @@ void AsioSocketTransport::resume_reading() {
 
 void AsioSocketTransport::on_read_ready(std::uint64_t generation, const std::error_code& ec) {
   if (generation != read_generation_) return;  // withdrawn by remove_reader()
-  read_wait_pending_ = false;
+  read_op_ = ReadOp::none;
   read_cancel_.slot().clear();
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
   if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;
   char* buffer = shared_read_buffer();
   std::error_code read_error;
   const std::size_t n = socket_->read_some(asio::buffer(buffer, kMaxRead), read_error);
-  if (read_error == asio::error::eof) {
-    on_eof();
-  } else if (read_error && would_block(read_error)) {
+  if (read_error && would_block(read_error)) {
     arm_read();
-  } else if (read_error) {
-    fatal_error(socket_error(read_error), "Fatal read error on socket transport");
-  } else if (n == 0) {
+    return;
+  }
+  if (!read_error && n > 0) {
+    // Data has arrived: from now on this connection reads into its own buffer.
+    if (!receive_buffer_) receive_buffer_ = std::make_unique<char[]>(kReceiveBuffer);
+    deliver(std::string(buffer, n));
+    return;
+  }
+  read_failed(read_error);
+}
+
+void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) {
+  read_op_ = ReadOp::none;
+  read_cancel_.slot().clear();
+  // Closing or lost: what was read goes, as it would with the socket.
+  if (!socket_ || loop_closed() || closing_ || conn_lost_ != 0) return;
+  if (ec == asio::error::operation_aborted) {
+    if (reader_ && !paused_) arm_read();  // withdrawn, then resumed before this ran
+    return;
+  }
+  if (!reader_ || paused_) {
+    held_ = HeldRead{ec, n};  // read just before pause_reading(): kept for resume_reading()
+    return;
+  }
+  if (ec || n == 0) {
+    read_failed(ec);
+    return;
+  }
+  std::error_code more_error;
+  std::string data = n < kReceiveBuffer ? std::string(receive_buffer_.get(), n) : read_more(more_error);
+  if (!more_error) {
+    deliver(std::move(data));
+    return;
+  }
+  // The bytes came before the error: the protocol gets both, as over two reads.
+  deliver(std::move(data), false);
+  if (!closing_ && conn_lost_ == 0) read_failed(more_error);
+}
+
+std::string AsioSocketTransport::read_more(std::error_code& error) {
+  // The receive filled the small buffer: take what else is queued in the same read, up to
+  // asyncio's 256 KiB, straight into the string.
+  int queued = 0;
+  if (::ioctl(fd_, FIONREAD, &queued) != 0 || queued < 0) queued = 0;
+  const std::size_t more = std::min(static_cast<std::size_t>(queued), kMaxRead - kReceiveBuffer);
+  std::string data(kReceiveBuffer + more, '\0');
+  std::memcpy(data.data(), receive_buffer_.get(), kReceiveBuffer);
+  if (more == 0) return data;
+  const std::size_t n = socket_->read_some(asio::buffer(data.data() + kReceiveBuffer, more), error);
+  if (error == asio::error::eof || (error && would_block(error))) error.clear();  // the next read sees EOF again
+  data.resize(kReceiveBuffer + (error ? 0 : n));
+  return data;
+}
+
+void AsioSocketTransport::read_failed(const std::error_code& ec) {
+  if (!ec || ec == asio::error::eof) {
     on_eof();
   } else {
-    try {
-      if (protocol_) protocol_->data_received(std::string(buffer, n));
-    } catch (...) {
-      fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
-      return;
-    }
-    if (reader_ && !paused_ && !closing_) arm_read();
+    fatal_error(socket_error(ec), "Fatal read error on socket transport");
   }
+}
+
+void AsioSocketTransport::deliver(std::string data, bool read_on) {
+  try {
+    if (protocol_) protocol_->data_received(std::move(data));
+  } catch (...) {
+    fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
+    return;
+  }
+  if (read_on && reader_ && !paused_ && !closing_) arm_read();
 }
 
 void AsioSocketTransport::on_eof() {

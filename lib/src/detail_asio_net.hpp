@@ -130,6 +130,10 @@ class AsioSocketTransport final : public Transport,
   void remove_reader();
   void arm_read();
   void on_read_ready(std::uint64_t generation, const std::error_code& ec);
+  void on_received(const std::error_code& ec, std::size_t n);
+  std::string read_more(std::error_code& error);
+  void read_failed(const std::error_code& ec);
+  void deliver(std::string data, bool read_on = true);
   void on_eof();
   void arm_write();
   void on_write_ready(const std::error_code& ec);
@@ -158,9 +162,19 @@ class AsioSocketTransport final : public Transport,
   bool eof_ = false;      // write_eof() was called
   bool paused_ = false;   // pause_reading()
   bool reader_ = false;   // asyncio's add_reader/remove_reader state
-  bool read_wait_pending_ = false;
+  // The read outstanding: none, an async_wait (before any data arrived; withdrawn by
+  // bumping the generation) or an async_receive into receive_buffer_ (its handler always
+  // runs, to keep bytes read just before a pause).
+  enum class ReadOp : std::uint8_t { none, wait, receive };
+  ReadOp read_op_ = ReadOp::none;
   std::uint64_t read_generation_ = 0;
   asio::cancellation_signal read_cancel_;
+  std::unique_ptr<char[]> receive_buffer_;  // allocated when the first data arrives
+  struct HeldRead {
+    std::error_code error;
+    std::size_t size;  // bytes in receive_buffer_
+  };
+  std::optional<HeldRead> held_;
   bool write_wait_pending_ = false;
   bool lost_called_ = false;
 };
