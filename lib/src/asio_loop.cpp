@@ -77,7 +77,7 @@ AsioLoop::~AsioLoop() {
   auto& registry = *impl_->registry;
   std::vector<std::shared_ptr<void>> keep;
   std::vector<detail::AsioResource*> resources;
-  for (auto* resource : registry.live) {
+  for (auto* resource = registry.first; resource != nullptr; resource = resource->next_live()) {
     if (auto strong = resource->keep_alive()) {
       keep.push_back(std::move(strong));
       resources.push_back(resource);
@@ -95,10 +95,15 @@ const std::shared_ptr<AsioRegistry>& AsioLoopAccess::registry(AsioLoop& loop) no
 }
 
 AsioResource::AsioResource(AsioLoop& loop) : loop_(&loop), registry_(AsioLoopAccess::registry(loop)) {
-  registry_->live.insert(this);
+  next_ = registry_->first;
+  if (next_ != nullptr) next_->prev_ = this;
+  registry_->first = this;
 }
 
-AsioResource::~AsioResource() { registry_->live.erase(this); }
+AsioResource::~AsioResource() {
+  (prev_ != nullptr ? prev_->next_ : registry_->first) = next_;
+  if (next_ != nullptr) next_->prev_ = prev_;
+}
 
 asio::io_context& AsioResource::io() const noexcept { return AsioLoopAccess::io(*loop_); }
 }  // namespace detail

@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <asio/bind_cancellation_slot.hpp>
 #include <asio/buffer.hpp>
 #include <asio/post.hpp>
 #include <utility>
@@ -33,10 +32,6 @@ constexpr std::size_t kMaxRead = 256 * 1024;
 constexpr std::size_t kConnLostWarnThreshold = 5;
 // Buffers handed to one sendmsg().
 constexpr std::size_t kMaxGather = 16;
-
-// A connection's own receive buffer, once data has arrived (see the top of the file): room
-// for a typical request or message; more is read straight into the string.
-constexpr std::size_t kReceiveBuffer = 1024;
 
 // One read buffer per thread (each loop is single-threaded), allocated on first use, for a
 // connection's first read: the bytes are copied into a std::string of the exact size.
@@ -61,14 +56,37 @@ bool is_os_error(const std::exception_ptr& error) {
 }
 }  // namespace
 
+RawSocketName RawSocketName::of(int fd, bool peer) {
+  RawSocketName name;
+  sockaddr_storage storage{};
+  socklen_t length = sizeof storage;
+  auto* address = reinterpret_cast<sockaddr*>(&storage);
+  if ((peer ? ::getpeername(fd, address, &length) : ::getsockname(fd, address, &length)) != 0) return name;
+  if ((address->sa_family == AF_INET || address->sa_family == AF_INET6) && length <= name.inline_.size()) {
+    std::memcpy(name.inline_.data(), &storage, length);
+    name.length_ = static_cast<std::uint8_t>(length);
+  } else {
+    name.other_ = std::make_unique<SocketAddress>(to_socket_address(address, length));
+  }
+  return name;
+}
+
+std::optional<SocketAddress> RawSocketName::address() const {
+  if (other_) return *other_;
+  if (length_ == 0) return std::nullopt;
+  sockaddr_storage storage{};
+  std::memcpy(&storage, inline_.data(), length_);
+  return to_socket_address(reinterpret_cast<const sockaddr*>(&storage), length_);
+}
+
 AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
                                          std::shared_ptr<Server> server)
     : AsioResource(loop), socket_(std::move(socket)), protocol_(std::move(protocol)), server_(std::move(server)) {
   fd_ = socket_->native_handle();
   std::error_code ignored;
   socket_->non_blocking(true, ignored);
-  sockname_ = socket_name(fd_, false);
-  peername_ = socket_name(fd_, true);
+  sockname_ = RawSocketName::of(fd_, false);
+  peername_ = RawSocketName::of(fd_, true);
   // base_events._set_nodelay: TCP_NODELAY on TCP sockets.
   const int family = socket_->local_endpoint(ignored).protocol().family();
   if (family == AF_INET || family == AF_INET6) {
@@ -80,9 +98,8 @@ AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, s
 AsioSocketTransport::~AsioSocketTransport() { destroy_socket(); }
 
 void AsioSocketTransport::destroy_socket() noexcept {
-  held_.reset();
+  if (receive_) receive_->held.reset();
   if (!socket_) return;
-  read_cancel_.slot().clear();
   std::error_code ignored;
   socket_->close(ignored);
   socket_.reset();
@@ -95,7 +112,6 @@ void AsioSocketTransport::loop_closing() noexcept {
   conn_lost_ = std::max<std::size_t>(conn_lost_, 1);
   lost_called_ = true;
   buffer_.clear();
-  buffer_size_ = 0;
   destroy_socket();
   auto protocol = std::move(protocol_);
   auto server = std::move(server_);
@@ -119,8 +135,10 @@ void AsioSocketTransport::start(std::optional<Future<void>> waiter) {
 }
 
 std::any AsioSocketTransport::get_extra_info(std::string_view name) const {
-  if (name == "peername") return peername_ ? std::any(*peername_) : std::any();
-  if (name == "sockname") return sockname_ ? std::any(*sockname_) : std::any();
+  if (name == "peername" || name == "sockname") {
+    auto address = (name == "peername" ? peername_ : sockname_).address();
+    return address ? std::any(std::move(*address)) : std::any();
+  }
   if (name == "socket") return std::any(fd_);
   return {};
 }
@@ -134,48 +152,31 @@ void AsioSocketTransport::add_reader() {
 }
 
 void AsioSocketTransport::remove_reader() {
+  // The outstanding read, if any, stays queued in Asio (no cancellation slot per connection):
+  // its handler sees that we no longer read. A wait then consumed nothing; bytes a receive
+  // took are kept for resume_reading().
   reader_ = false;
-  if (!socket_) return;
-  if (read_op_ == ReadOp::wait) {
-    // Withdraw the wait itself, so that nothing watches the socket while we do not read.
-    ++read_generation_;
-    read_op_ = ReadOp::none;
-    read_cancel_.emit(asio::cancellation_type::total);
-  } else if (read_op_ == ReadOp::receive) {
-    // Its handler still runs: aborted, or with bytes read just before, kept for resume.
-    read_cancel_.emit(asio::cancellation_type::total);
-  }
 }
 
 void AsioSocketTransport::arm_read() {
-  if (read_op_ != ReadOp::none || !socket_ || conn_lost_ != 0) return;
-  if (held_) {
+  if (read_outstanding_ || !socket_ || conn_lost_ != 0) return;  // one outstanding at most
+  auto self = shared_from_this();
+  read_outstanding_ = true;
+  if (receive_ && receive_->held) {
     // Bytes read before a pause: delivered now, from the loop as a read would be.
-    read_op_ = ReadOp::receive;
-    asio::post(io(), [self = shared_from_this()] {
+    asio::post(io(), [self = std::move(self)] {
       // (Closed meanwhile: nothing held any more, and on_received drops it anyway.)
-      const HeldRead held = self->held_.value_or(HeldRead{asio::error::operation_aborted, 0});
-      self->held_.reset();
+      const HeldRead held = self->receive_->held.value_or(HeldRead{asio::error::operation_aborted, 0});
+      self->receive_->held.reset();
       self->on_received(held.error, held.size);
     });
-    return;
+  } else if (receive_) {
+    socket_->async_receive(asio::buffer(receive_->bytes),
+                           [self = std::move(self)](const std::error_code& ec, std::size_t n) { self->on_received(ec, n); });
+  } else {
+    socket_->async_wait(GenericSocket::wait_read,
+                        [self = std::move(self)](const std::error_code& ec) { self->on_read_ready(ec); });
   }
-  if (receive_buffer_) {
-    read_op_ = ReadOp::receive;
-    socket_->async_receive(asio::buffer(receive_buffer_.get(), kReceiveBuffer),
-                           asio::bind_cancellation_slot(
-                               read_cancel_.slot(), [self = shared_from_this()](const std::error_code& ec, std::size_t n) {
-                                 self->on_received(ec, n);
-                               }));
-    return;
-  }
-  read_op_ = ReadOp::wait;
-  const std::uint64_t generation = ++read_generation_;
-  socket_->async_wait(GenericSocket::wait_read,
-                      asio::bind_cancellation_slot(read_cancel_.slot(),
-                                                   [self = shared_from_this(), generation](const std::error_code& ec) {
-                                                     self->on_read_ready(generation, ec);
-                                                   }));
 }
 
 void AsioSocketTransport::pause_reading() {
@@ -190,12 +191,10 @@ void AsioSocketTransport::resume_reading() {
   add_reader();
 }
 
-void AsioSocketTransport::on_read_ready(std::uint64_t generation, const std::error_code& ec) {
-  if (generation != read_generation_) return;  // withdrawn by remove_reader()
-  read_op_ = ReadOp::none;
-  read_cancel_.slot().clear();
+void AsioSocketTransport::on_read_ready(const std::error_code& ec) {
+  read_outstanding_ = false;
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
-  if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;
+  if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;  // not reading any more
   char* buffer = shared_read_buffer();
   std::error_code read_error;
   const std::size_t n = socket_->read_some(asio::buffer(buffer, kMaxRead), read_error);
@@ -205,7 +204,7 @@ void AsioSocketTransport::on_read_ready(std::uint64_t generation, const std::err
   }
   if (!read_error && n > 0) {
     // Data has arrived: from now on this connection reads into its own buffer.
-    if (!receive_buffer_) receive_buffer_ = std::make_unique<char[]>(kReceiveBuffer);
+    if (!receive_) receive_ = std::make_unique<Receive>();
     deliver(std::string(buffer, n));
     return;
   }
@@ -213,16 +212,11 @@ void AsioSocketTransport::on_read_ready(std::uint64_t generation, const std::err
 }
 
 void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) {
-  read_op_ = ReadOp::none;
-  read_cancel_.slot().clear();
+  read_outstanding_ = false;
   // Closing or lost: what was read goes, as it would with the socket.
-  if (!socket_ || loop_closed() || closing_ || conn_lost_ != 0) return;
-  if (ec == asio::error::operation_aborted) {
-    if (reader_ && !paused_) arm_read();  // withdrawn, then resumed before this ran
-    return;
-  }
+  if (ec == asio::error::operation_aborted || !socket_ || loop_closed() || closing_ || conn_lost_ != 0) return;
   if (!reader_ || paused_) {
-    held_ = HeldRead{ec, n};  // read just before pause_reading(): kept for resume_reading()
+    receive_->held = HeldRead{ec, n};  // read just before pause_reading(): kept for resume_reading()
     return;
   }
   if (ec || n == 0) {
@@ -230,7 +224,7 @@ void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) 
     return;
   }
   std::error_code more_error;
-  std::string data = n < kReceiveBuffer ? std::string(receive_buffer_.get(), n) : read_more(more_error);
+  std::string data = n < kReceiveBuffer ? std::string(receive_->bytes.data(), n) : read_more(more_error);
   if (!more_error) {
     deliver(std::move(data));
     return;
@@ -247,7 +241,7 @@ std::string AsioSocketTransport::read_more(std::error_code& error) {
   if (::ioctl(fd_, FIONREAD, &queued) != 0 || queued < 0) queued = 0;
   const std::size_t more = std::min(static_cast<std::size_t>(queued), kMaxRead - kReceiveBuffer);
   std::string data(kReceiveBuffer + more, '\0');
-  std::memcpy(data.data(), receive_buffer_.get(), kReceiveBuffer);
+  std::memcpy(data.data(), receive_->bytes.data(), kReceiveBuffer);
   if (more == 0) return data;
   const std::size_t n = socket_->read_some(asio::buffer(data.data() + kReceiveBuffer, more), error);
   if (error == asio::error::eof || (error && would_block(error))) error.clear();  // the next read sees EOF again
@@ -300,7 +294,7 @@ void AsioSocketTransport::write(std::string_view data) {
     ++conn_lost_;
     return;
   }
-  if (buffer_size_ == 0) {
+  if (buffer_.empty()) {
     std::error_code ec;
     const std::size_t sent = socket_->write_some(asio::buffer(data.data(), data.size()), ec);
     if (ec && !would_block(ec)) {
@@ -311,8 +305,8 @@ void AsioSocketTransport::write(std::string_view data) {
     if (data.empty()) return;
     arm_write();
   }
-  append(data);
-  flow_.maybe_pause(loop(), protocol_.get(), buffer_size_);
+  buffer_.append(data);
+  flow_.maybe_pause(loop(), protocol_.get(), buffer_.size());
 }
 
 void AsioSocketTransport::writelines(std::span<const std::string_view> buffers) {
@@ -331,31 +325,6 @@ void AsioSocketTransport::writelines(std::span<const std::string_view> buffers) 
   write(joined);
 }
 
-void AsioSocketTransport::append(std::string_view data) {
-  // Small writes join the last chunk; large ones get their own (sent without copying twice).
-  if (!buffer_.empty() && buffer_.back().size() < 4096 && buffer_.size() > 1) {
-    buffer_.back().append(data);
-  } else {
-    buffer_.emplace_back(data);
-  }
-  buffer_size_ += data.size();
-}
-
-void AsioSocketTransport::consume(std::size_t sent) {
-  buffer_size_ -= sent;
-  while (sent > 0) {
-    const std::size_t left = buffer_.front().size() - buffer_head_;
-    if (sent < left) {
-      buffer_head_ += sent;
-      return;
-    }
-    sent -= left;
-    buffer_.pop_front();
-    buffer_head_ = 0;
-  }
-  if (buffer_.empty()) buffer_head_ = 0;
-}
-
 void AsioSocketTransport::arm_write() {
   if (write_wait_pending_ || !socket_) return;
   write_wait_pending_ = true;
@@ -366,14 +335,9 @@ void AsioSocketTransport::arm_write() {
 void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
   write_wait_pending_ = false;
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
-  if (conn_lost_ != 0 || buffer_size_ == 0) return;
+  if (conn_lost_ != 0 || buffer_.empty()) return;
   std::array<asio::const_buffer, kMaxGather> parts;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < buffer_.size() && count < kMaxGather; ++i, ++count) {
-    const std::string& chunk = buffer_[i];
-    const std::size_t skip = i == 0 ? buffer_head_ : 0;
-    parts[count] = asio::buffer(chunk.data() + skip, chunk.size() - skip);
-  }
+  const std::size_t count = buffer_.gather(parts);
   std::error_code send_error;
   const std::size_t sent = socket_->write_some(std::span(parts.data(), count), send_error);
   if (send_error && would_block(send_error)) {
@@ -382,14 +346,12 @@ void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
   }
   if (send_error) {
     buffer_.clear();
-    buffer_head_ = 0;
-    buffer_size_ = 0;
     fatal_error(socket_error(send_error), "Fatal write error on socket transport");
     return;
   }
-  consume(sent);
-  flow_.maybe_resume(loop(), protocol_.get(), buffer_size_);  // may append to the buffer
-  if (buffer_size_ != 0) {
+  buffer_.consume(sent);
+  flow_.maybe_resume(loop(), protocol_.get(), buffer_.size());  // may append to the buffer
+  if (!buffer_.empty()) {
     arm_write();
     return;
   }
@@ -412,12 +374,12 @@ void AsioSocketTransport::shutdown_write() {
 void AsioSocketTransport::write_eof() {
   if (closing_ || eof_) return;
   eof_ = true;
-  if (buffer_size_ == 0) shutdown_write();
+  if (buffer_.empty()) shutdown_write();
 }
 
 void AsioSocketTransport::set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) {
   flow_.set_limits(high, low);
-  if (!loop_closed()) flow_.maybe_pause(loop(), protocol_.get(), buffer_size_);
+  if (!loop_closed()) flow_.maybe_pause(loop(), protocol_.get(), buffer_.size());
 }
 
 // ---- closing ----------------------------------------------------------------------------
@@ -426,7 +388,7 @@ void AsioSocketTransport::close() {
   if (closing_) return;
   closing_ = true;
   remove_reader();
-  if (buffer_size_ == 0 && !loop_closed()) {
+  if (buffer_.empty() && !loop_closed()) {
     ++conn_lost_;
     loop().call_soon([self = shared_from_this()] { self->call_connection_lost(nullptr); });
   }
@@ -442,11 +404,7 @@ void AsioSocketTransport::fatal_error(std::exception_ptr error, const char* mess
 
 void AsioSocketTransport::force_close(std::exception_ptr error) {
   if (conn_lost_ != 0 || loop_closed()) return;
-  if (buffer_size_ != 0) {
-    buffer_.clear();
-    buffer_head_ = 0;
-    buffer_size_ = 0;
-  }
+  buffer_.clear();
   if (!closing_) {
     closing_ = true;
     remove_reader();
@@ -465,8 +423,6 @@ void AsioSocketTransport::call_connection_lost(std::exception_ptr error) {
     AsioSocketTransport& transport;
     ~Finally() {
       transport.buffer_.clear();
-      transport.buffer_head_ = 0;
-      transport.buffer_size_ = 0;
       transport.destroy_socket();
       auto protocol = std::move(transport.protocol_);
       if (auto server = std::move(transport.server_)) server->detach(&transport);
