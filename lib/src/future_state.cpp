@@ -6,7 +6,7 @@ namespace aiostreams::detail {
 
 FutureBase::~FutureBase() {
   if (error_ && !retrieved_) {
-    loop_->call_exception_handler({std::string(description_) + " exception was never retrieved", error_});
+    loop_->call_exception_handler({std::string(is_task_ ? "Task" : "Future") + " exception was never retrieved", error_});
   }
 }
 

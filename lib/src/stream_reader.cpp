@@ -11,13 +11,6 @@ using detail::ReadRequest;
 using Kind = detail::ReadRequest::Kind;
 
 namespace {
-ReadRequest make_request(Kind kind, std::int64_t n = 0) {
-  ReadRequest request;
-  request.kind = kind;
-  request.n = n;
-  return request;
-}
-
 const char* wait_name(Kind kind) {
   switch (kind) {
     case Kind::read: return "read";
@@ -39,18 +32,25 @@ const char* wait_label(Kind kind) {
 
 // ---- SeparatorList -------------------------------------------------------------------------
 
-detail::SeparatorList::SeparatorList(std::vector<std::string> separators) : count_(separators.size()) {
+void detail::SeparatorList::set_heap(std::string_view single) {
+  heap_ = std::make_unique<std::vector<std::string>>(1, std::string(single));
+}
+
+detail::SeparatorList::SeparatorList(std::vector<std::string> separators) {
+  if (separators.empty()) return;
+  if (separators.size() == 1) {
+    *this = SeparatorList(separators.front());
+    return;
+  }
   std::stable_sort(separators.begin(), separators.end(),
                    [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
-  if (separators.empty()) return;
-  first_ = std::move(separators.front());
-  rest_.assign(std::make_move_iterator(separators.begin() + 1), std::make_move_iterator(separators.end()));
+  heap_ = std::make_unique<std::vector<std::string>>(std::move(separators));
 }
 
 // ---- ReadOperation ----------------------------------------------------------------------
 
-ReadOperation::~ReadOperation() {
-  if (waiter_) reader_->waiter_.reset();  // CPython's `finally: self._waiter = None`
+void ReadOperation::withdraw() noexcept {
+  reader_->waiter_.reset();  // CPython's `finally: self._waiter = None`
 }
 
 bool ReadOperation::await_ready() {
@@ -80,17 +80,21 @@ void ReadOperation::wait() {
     reader_->waiter_.reset();
     detail::require_current_task("await a future");  // throws
   }
-  waiter_ = std::move(waiter);
-  task->suspend_on(*waiter_->state(), *this);
+  waiter_ = waiter.state();
+  task_ = task->future().shared_from_this();
+  task->suspend_on(*waiter_, *this);
 }
 
 void ReadOperation::wake() noexcept {
+  // Held on the stack until the task has run: resuming may end the awaiting coroutine and
+  // destroy this operation, and nothing else may hold the task.
+  const std::shared_ptr<detail::FutureBase> task = std::move(task_);
   // What `await waiter` gives the task: a cancel that arrived after the waiter completed,
   // else the waiter's own outcome (CancelledError, or the reader's exception).
   std::exception_ptr failure;
   try {
     detail::current_task()->throw_if_must_cancel();
-    waiter_->result();
+    waiter_->rethrow_if_failed();
   } catch (...) {
     failure = std::current_exception();
   }
@@ -115,7 +119,7 @@ void ReadOperation::wake() noexcept {
 
 std::string ReadOperation::await_resume() {
   if (read_all_.valid()) return read_all_.await_resume();
-  if (error_) std::rethrow_exception(error_);
+  if (error_) std::rethrow_exception(*error_);
   return std::move(value_);
 }
 
@@ -185,35 +189,21 @@ void StreamReader::maybe_resume_transport() {
 
 // ---- the read calls -------------------------------------------------------------------------
 
-ReadOperation StreamReader::read(std::int64_t n) {
-  return ReadOperation(*this, make_request(n < 0 ? Kind::read_all : Kind::read, n));
-}
+ReadOperation StreamReader::read(std::int64_t n) { return ReadOperation(*this, n < 0 ? Kind::read_all : Kind::read, n); }
 
-ReadOperation StreamReader::readline() {
-  ReadRequest request = make_request(Kind::readline);
-  request.separators = detail::SeparatorList("\n");
-  return ReadOperation(*this, std::move(request));
-}
+ReadOperation StreamReader::readline() { return ReadOperation(*this, Kind::readline, std::string_view("\n")); }
 
-ReadOperation StreamReader::readuntil(std::string_view separator) {
-  ReadRequest request = make_request(Kind::readuntil);
-  request.separators = detail::SeparatorList(separator);
-  return ReadOperation(*this, std::move(request));
-}
+ReadOperation StreamReader::readuntil(std::string_view separator) { return ReadOperation(*this, Kind::readuntil, separator); }
 
 ReadOperation StreamReader::readuntil(std::vector<std::string> separators) {
-  ReadRequest request = make_request(Kind::readuntil);
-  request.separators = detail::SeparatorList(std::move(separators));
-  return ReadOperation(*this, std::move(request));
+  return ReadOperation(*this, Kind::readuntil, detail::SeparatorList(std::move(separators)));
 }
 
 ReadOperation StreamReader::readuntil(std::initializer_list<std::string_view> separators) {
   return readuntil(std::vector<std::string>(separators.begin(), separators.end()));
 }
 
-ReadOperation StreamReader::readexactly(std::int64_t n) {
-  return ReadOperation(*this, make_request(Kind::readexactly, n));
-}
+ReadOperation StreamReader::readexactly(std::int64_t n) { return ReadOperation(*this, Kind::readexactly, n); }
 
 // ---- attempts: one pass of CPython's loop body, never waiting --------------------------------
 
@@ -286,7 +276,7 @@ bool StreamReader::attempt_readuntil(ReadRequest& request, std::string& out) {
   std::int64_t match_end = -1;
   if (buflen - request.offset >= min_seplen) {
     for (std::size_t i = 0; i < request.separators.size(); ++i) {
-      const std::string& separator = request.separators[i];
+      const std::string_view separator = request.separators[i];
       const std::size_t found = buffer_.find(separator, static_cast<std::size_t>(request.offset));
       if (found == detail::ByteBuffer::npos) continue;
       const auto end = static_cast<std::int64_t>(found + separator.size());

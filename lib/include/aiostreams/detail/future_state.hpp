@@ -68,34 +68,40 @@ class FutureBase : public std::enable_shared_from_this<FutureBase> {
   /// What this future stands for, for deadlock reports ("StreamReader.readline() waiting
   /// for data"). Empty by default.
   void set_label(std::string label) {
-    label_ = std::move(label);
+    label_ = std::make_unique<std::string>(std::move(label));
     static_label_ = nullptr;
   }
   /// The same for a string literal: no allocation (for labels set on hot paths).
   void set_static_label(const char* label) noexcept { static_label_ = label; }
-  std::string_view label() const noexcept { return static_label_ != nullptr ? std::string_view(static_label_) : label_; }
+  std::string_view label() const noexcept {
+    if (static_label_ != nullptr) return static_label_;
+    return label_ ? std::string_view(*label_) : std::string_view();
+  }
 
  protected:
   /// Moves to `state` and schedules every callback.
   void finish(State state);
   void check_settable() const;
 
-  const char* description_ = "Future";  // for "<description> exception was never retrieved"
+  /// "Task exception was never retrieved" instead of "Future ...".
+  void mark_as_task() noexcept { is_task_ = true; }
 
  private:
+  // (Ordered to leave no padding: every task and every waiting read has one of these.)
   Loop* loop_;
   State state_ = State::pending;
   bool retrieved_ = false;
-  std::exception_ptr error_;
   bool has_first_callback_ = false;
+  bool is_task_ = false;
+  std::exception_ptr error_;
   CallbackId next_callback_id_ = 0;
   // The callbacks in the order they were added: nearly every future has exactly one (the
   // task awaiting it), kept inline so that awaiting allocates no vector.
   CallbackId first_callback_id_ = 0;
   Callback first_callback_;
   std::vector<std::pair<CallbackId, Callback>> more_callbacks_;
-  std::string label_;
   const char* static_label_ = nullptr;
+  std::unique_ptr<std::string> label_;  // set_label(): rare, so not inline
 };
 
 template <class T>

@@ -56,6 +56,8 @@ class TaskBase {
   /// completes (the wake-up goes through the loop's ready queue).
   void suspend_on(FutureBase& awaited, std::coroutine_handle<> handle);
   /// The same, calling step.wake() (as part of this task) instead of resuming a coroutine.
+  /// Unlike the coroutine form, the wake-up does not hold the task: the step must, from
+  /// here until it is woken (future().shared_from_this()), as asyncio's pending callback does.
   void suspend_on(FutureBase& awaited, WakeStep& step);
   /// Schedules `handle` to resume on the next loop iteration (asyncio's bare yield).
   void yield_to_loop(std::coroutine_handle<> handle);
@@ -64,8 +66,8 @@ class TaskBase {
   /// The future the task is suspended on, or nullptr (running, ready, or yielding).
   const FutureBase* waiting_on() const noexcept { return waiting_on_; }
   /// "Task-N", numbered per loop in creation order (asyncio's default task names).
-  const std::string& name() const noexcept { return name_; }
-  void set_name(std::string name) { name_ = std::move(name); }
+  std::string name() const { return name_ ? *name_ : "Task-" + std::to_string(number_); }
+  void set_name(std::string name) { name_ = std::make_unique<std::string>(std::move(name)); }
 
   /// The task-local context (see task_context.hpp), inherited at creation.
   const std::shared_ptr<const TaskContext>& context() const noexcept { return context_; }
@@ -77,7 +79,8 @@ class TaskBase {
   FutureBase* waiting_on_ = nullptr;  // asyncio's _fut_waiter
   bool must_cancel_ = false;
   std::shared_ptr<const TaskContext> context_;
-  std::string name_;
+  std::uint64_t number_;               // N of the default name
+  std::unique_ptr<std::string> name_;  // set_name()
   TaskBase* prev_ = nullptr;  // the loop's list of live tasks
   TaskBase* next_ = nullptr;
 };
