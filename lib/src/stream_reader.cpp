@@ -81,7 +81,7 @@ void ReadOperation::wait() {
     detail::require_current_task("await a future");  // throws
   }
   waiter_ = waiter.state();
-  task_ = task->future().shared_from_this();
+  task_ = task->shared_future();
   task->suspend_on(*waiter_, *this);
 }
 
@@ -165,18 +165,14 @@ void StreamReader::feed_eof() {
 
 void StreamReader::set_exception(std::exception_ptr error) {
   exception_ = error;
-  if (waiter_) {
-    Future<void> waiter = std::move(*waiter_);
-    waiter_.reset();
-    if (!waiter.cancelled()) waiter.set_exception(std::move(error));
+  if (auto waiter = std::move(waiter_)) {
+    if (!waiter->cancelled()) waiter->set_exception(std::move(error));
   }
 }
 
 void StreamReader::wakeup_waiter() {
-  if (waiter_) {
-    Future<void> waiter = std::move(*waiter_);
-    waiter_.reset();
-    if (!waiter.cancelled()) waiter.set_result();
+  if (auto waiter = std::move(waiter_)) {
+    if (!waiter->cancelled()) waiter->set_result();
   }
 }
 
@@ -338,9 +334,9 @@ Future<void> StreamReader::begin_wait(Kind kind) {
     paused_ = false;
     transport_->resume_reading();
   }
-  waiter_.emplace(get_running_loop());
+  waiter_ = std::make_shared<detail::FutureState<void>>(get_running_loop());
   waiter_->set_static_label(wait_label(kind));
-  return *waiter_;
+  return Future<void>(waiter_);
 }
 
 Task<std::string> StreamReader::read_all() {

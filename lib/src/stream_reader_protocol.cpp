@@ -23,11 +23,11 @@ Future<void> StreamReaderProtocol::close_waiter() const {
   // CPython creates it with the protocol; here it is made when first asked for (most
   // connections never are), completed already if the connection is gone.
   if (!closed_) {
-    closed_.emplace(*loop_);
+    closed_ = std::make_shared<detail::FutureState<void>>(*loop_);
     closed_->set_static_label("StreamWriter.wait_closed(): the connection is still open");
     if (connection_lost_) complete_close_waiter();
   }
-  return *closed_;
+  return Future<void>(closed_);
 }
 
 void StreamReaderProtocol::complete_close_waiter() const {
@@ -87,7 +87,7 @@ void StreamReaderProtocol::start_client_callback(const std::shared_ptr<Transport
       if (live) live->close();
     }
   });
-  handler_task_ = task;
+  handler_task_ = task.state();
 }
 
 void StreamReaderProtocol::connection_lost(std::exception_ptr error) {

@@ -65,7 +65,7 @@ void TaskBase::throw_if_must_cancel() {
 
 void TaskBase::suspend_on(FutureBase& awaited, std::coroutine_handle<> handle) {
   waiting_on_ = &awaited;
-  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  std::shared_ptr<FutureBase> self = shared_future();
   awaited.add_done_callback([self = std::move(self), this, handle] { resume(handle); });
   // A cancel that arrived while the task ran is delivered by cancelling what it now awaits.
   if (must_cancel_ && awaited.cancel()) must_cancel_ = false;
@@ -86,7 +86,7 @@ void TaskBase::suspend_on(FutureBase& awaited, WakeStep& step) {
 }
 
 void TaskBase::yield_to_loop(std::coroutine_handle<> handle) {
-  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  std::shared_ptr<FutureBase> self = shared_future();
   loop_->call_soon([self = std::move(self), this, handle] { resume(handle); });
 }
 

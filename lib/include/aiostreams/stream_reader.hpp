@@ -243,7 +243,7 @@ class StreamReader {
   bool eof_ = false;
   bool paused_ = false;
   std::exception_ptr exception_;
-  std::optional<Future<void>> waiter_;
+  std::shared_ptr<detail::FutureState<void>> waiter_;  // CPython's _waiter
   std::shared_ptr<ReadTransport> transport_;
 };
 

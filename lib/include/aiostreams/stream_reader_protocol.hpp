@@ -63,12 +63,12 @@ class StreamReaderProtocol final : public Protocol, public std::enable_shared_fr
   std::shared_ptr<const ClientConnectedCallback> callback_;
   std::shared_ptr<Transport> transport_;
   bool over_ssl_ = false;
-  mutable std::optional<Future<void>> closed_;  // made by close_waiter()
-  std::exception_ptr lost_error_;                // what connection_lost() got
-  std::optional<Future<void>> handler_task_;
   // FlowControlMixin
   bool paused_ = false;
   bool connection_lost_ = false;
+  mutable std::shared_ptr<detail::FutureState<void>> closed_;  // made by close_waiter()
+  std::exception_ptr lost_error_;                               // what connection_lost() got
+  std::shared_ptr<detail::FutureState<void>> handler_task_;     // CPython's _task
   std::vector<Future<void>> drain_waiters_;
 };
 

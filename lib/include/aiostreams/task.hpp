@@ -150,7 +150,7 @@ inline Task<void> Promise<void>::get_return_object() noexcept {
 
 /// A scheduled task: a future whose result comes from running a Task<T> on the loop.
 template <class T>
-class TaskState final : public FutureState<T>, public TaskBase {
+class TaskState final : public FutureState<T>, public TaskBase, public std::enable_shared_from_this<TaskState<T>> {
  public:
   TaskState(Loop& loop, Task<T> body) : FutureState<T>(loop), TaskBase(loop), body_(std::move(body)) {
     this->mark_as_task();
@@ -158,6 +158,7 @@ class TaskState final : public FutureState<T>, public TaskBase {
   }
 
   FutureBase& future() noexcept override { return *this; }
+  std::shared_ptr<FutureBase> shared_future() noexcept override { return this->shared_from_this(); }
   bool cancel() override { return request_cancel(); }
 
   /// The first step: runs the body unless it was cancelled before it started.

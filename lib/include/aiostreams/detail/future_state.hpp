@@ -22,7 +22,7 @@ struct Unit {};
 template <class T>
 using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
 
-class FutureBase : public std::enable_shared_from_this<FutureBase> {
+class FutureBase {
  public:
   enum class State : std::uint8_t { pending, finished, cancelled };
   using CallbackId = std::uint64_t;

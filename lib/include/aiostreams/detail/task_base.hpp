@@ -34,6 +34,8 @@ class TaskBase {
 
   /// The future side of this task (the same object).
   virtual FutureBase& future() noexcept = 0;
+  /// A strong reference to it (tasks, unlike plain futures, know their shared_ptr).
+  virtual std::shared_ptr<FutureBase> shared_future() noexcept = 0;
   /// Called once by the root coroutine's final suspend: stores its outcome in the future.
   virtual void root_finished() noexcept = 0;
   /// Destroys the coroutine of a task that will never run again (loop shutdown).
@@ -57,7 +59,7 @@ class TaskBase {
   void suspend_on(FutureBase& awaited, std::coroutine_handle<> handle);
   /// The same, calling step.wake() (as part of this task) instead of resuming a coroutine.
   /// Unlike the coroutine form, the wake-up does not hold the task: the step must, from
-  /// here until it is woken (future().shared_from_this()), as asyncio's pending callback does.
+  /// here until it is woken (shared_future()), as asyncio's pending callback does.
   void suspend_on(FutureBase& awaited, WakeStep& step);
   /// Schedules `handle` to resume on the next loop iteration (asyncio's bare yield).
   void yield_to_loop(std::coroutine_handle<> handle);
