@@ -56,40 +56,43 @@ bool is_os_error(const std::exception_ptr& error) {
 }
 }  // namespace
 
-RawSocketName RawSocketName::of(int fd, bool peer) {
-  RawSocketName name;
-  sockaddr_storage storage{};
-  socklen_t length = sizeof storage;
-  auto* address = reinterpret_cast<sockaddr*>(&storage);
-  if ((peer ? ::getpeername(fd, address, &length) : ::getsockname(fd, address, &length)) != 0) return name;
-  if ((address->sa_family == AF_INET || address->sa_family == AF_INET6) && length <= name.inline_.size()) {
-    std::memcpy(name.inline_.data(), &storage, length);
-    name.length_ = static_cast<std::uint8_t>(length);
-  } else {
-    name.other_ = std::make_unique<SocketAddress>(to_socket_address(address, length));
+SocketNames::SocketNames(int fd) {
+  for (std::size_t peer = 0; peer < 2; ++peer) {
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    auto* address = reinterpret_cast<sockaddr*>(&storage);
+    const int rc = peer != 0 ? ::getpeername(fd, address, &length) : ::getsockname(fd, address, &length);
+    const bool inet = address->sa_family == AF_INET || address->sa_family == AF_INET6;
+    if (rc == 0 && inet && length <= inline_[peer].size()) {
+      std::memcpy(inline_[peer].data(), &storage, length);
+      length_[peer] = static_cast<std::uint8_t>(length);
+    } else {
+      if (!other_) other_ = std::make_unique<std::array<std::optional<SocketAddress>, 2>>();
+      if (rc == 0) (*other_)[peer] = to_socket_address(address, length);
+    }
   }
-  return name;
 }
 
-std::optional<SocketAddress> RawSocketName::address() const {
-  if (other_) return *other_;
-  if (length_ == 0) return std::nullopt;
+std::optional<SocketAddress> SocketNames::address(bool peer) const {
+  const std::size_t i = peer ? 1 : 0;
+  if (length_[i] == 0) return other_ ? (*other_)[i] : std::nullopt;
   sockaddr_storage storage{};
-  std::memcpy(&storage, inline_.data(), length_);
-  return to_socket_address(reinterpret_cast<const sockaddr*>(&storage), length_);
+  std::memcpy(&storage, inline_[i].data(), length_[i]);
+  return to_socket_address(reinterpret_cast<const sockaddr*>(&storage), length_[i]);
 }
 
 AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
                                          std::shared_ptr<Server> server)
-    : AsioResource(loop), socket_(std::move(socket)), protocol_(std::move(protocol)), server_(std::move(server)) {
+    : AsioResource(loop),
+      socket_(std::move(socket)),
+      protocol_(std::move(protocol)),
+      server_(std::move(server)),
+      names_(socket_->native_handle()) {
   fd_ = socket_->native_handle();
   std::error_code ignored;
   socket_->non_blocking(true, ignored);
-  sockname_ = RawSocketName::of(fd_, false);
-  peername_ = RawSocketName::of(fd_, true);
   // base_events._set_nodelay: TCP_NODELAY on TCP sockets.
-  const int family = socket_->local_endpoint(ignored).protocol().family();
-  if (family == AF_INET || family == AF_INET6) {
+  if (names_.is_inet()) {
     const int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
@@ -136,7 +139,7 @@ void AsioSocketTransport::start(std::optional<Future<void>> waiter) {
 
 std::any AsioSocketTransport::get_extra_info(std::string_view name) const {
   if (name == "peername" || name == "sockname") {
-    auto address = (name == "peername" ? peername_ : sockname_).address();
+    auto address = names_.address(name == "peername");
     return address ? std::any(std::move(*address)) : std::any();
   }
   if (name == "socket") return std::any(fd_);

@@ -95,18 +95,21 @@ std::optional<SocketAddress> socket_name(int fd, bool peer);
 /// Python's repr() of a str, for messages ('path', '\x00name').
 std::string python_repr(std::string_view text);
 
-/// A socket's own or peer name as getsockname()/getpeername() gave it: IPv4 and IPv6 names
-/// kept raw and inline (40 bytes instead of two strings each), made a SocketAddress when
+/// A socket's own and peer names as getsockname()/getpeername() gave them: IPv4 and IPv6
+/// names kept raw and inline (72 bytes instead of four strings), made SocketAddresses when
 /// asked for. asyncio records both when the transport is made; so do we.
-class RawSocketName {
+class SocketNames {
  public:
-  static RawSocketName of(int fd, bool peer);
-  std::optional<SocketAddress> address() const;
+  explicit SocketNames(int fd);
+  std::optional<SocketAddress> address(bool peer) const;
+  /// The socket's own name is IPv4 or IPv6 (a TCP socket).
+  bool is_inet() const noexcept { return length_[0] != 0; }
 
  private:
-  std::array<char, 28> inline_{};  // sizeof(sockaddr_in6)
-  std::uint8_t length_ = 0;        // bytes in inline_; 0: none there
-  std::unique_ptr<SocketAddress> other_;  // a name that does not fit inline (a Unix path)
+  std::array<std::array<char, 28>, 2> inline_{};  // [own, peer]; 28 = sizeof(sockaddr_in6)
+  std::array<std::uint8_t, 2> length_{};           // bytes in inline_; 0: none there
+  // Names that do not fit inline (Unix paths), and whether each name exists at all.
+  std::unique_ptr<std::array<std::optional<SocketAddress>, 2>> other_;
 };
 
 /// asyncio's _SelectorSocketTransport on an Asio socket (TCP or Unix stream): one read of
@@ -166,16 +169,15 @@ class AsioSocketTransport final : public Transport,
   void destroy_socket() noexcept;
 
   std::optional<GenericSocket> socket_;
-  int fd_ = -1;
   std::shared_ptr<Protocol> protocol_;
   std::shared_ptr<Server> server_;
-  RawSocketName sockname_;
-  RawSocketName peername_;
+  SocketNames names_;
 
   SocketWriteBuffer buffer_;  // unsent data
   WriteFlowControl flow_;
 
   std::size_t conn_lost_ = 0;  // asyncio's _conn_lost: connection_lost scheduled, then dropped writes
+  int fd_ = -1;
   bool closing_ = false;
   bool eof_ = false;      // write_eof() was called
   bool paused_ = false;   // pause_reading()

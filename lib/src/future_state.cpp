@@ -5,6 +5,7 @@
 namespace aiostreams::detail {
 
 FutureBase::~FutureBase() {
+  drop_label();
   if (error_ && !retrieved_) {
     loop_->call_exception_handler({std::string(is_task_ ? "Task" : "Future") + " exception was never retrieved", error_});
   }
@@ -43,7 +44,9 @@ void FutureBase::rethrow_if_failed() {
 }
 
 FutureBase::CallbackId FutureBase::add_done_callback(Callback cb) {
-  const CallbackId id = next_callback_id_++;
+  // Ids are unique per thread rather than per future: one counter, not one per future.
+  thread_local CallbackId next_callback_id = 0;
+  const CallbackId id = next_callback_id++;
   if (done()) {
     loop_->call_soon(std::move(cb));
   } else if (!has_first_callback_ && more_callbacks_.empty()) {

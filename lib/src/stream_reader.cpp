@@ -67,7 +67,7 @@ bool ReadOperation::await_suspend(std::coroutine_handle<> awaiting) {
   try {
     wait();
   } catch (...) {
-    error_ = std::current_exception();
+    error_ = std::make_unique<std::exception_ptr>(std::current_exception());
     return false;
   }
   return true;
@@ -112,7 +112,7 @@ void ReadOperation::wake() noexcept {
       }
     }
   } catch (...) {
-    error_ = std::current_exception();
+    error_ = std::make_unique<std::exception_ptr>(std::current_exception());
   }
   awaiting_.resume();  // the last thing: the awaiting coroutine destroys this operation
 }

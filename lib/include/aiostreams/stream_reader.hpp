@@ -61,12 +61,14 @@ struct ReadRequest {
   enum class Kind : std::uint8_t { read, read_all, readline, readuntil, readexactly };
   ReadRequest() = default;
   ReadRequest(Kind k, std::int64_t count) : n(count), kind(k) {}
-  ReadRequest(Kind k, std::string_view separator) : separators(separator), kind(k) {}
-  ReadRequest(Kind k, SeparatorList list) : separators(std::move(list)), kind(k) {}
+  ReadRequest(Kind k, std::string_view separator) : separators(separator), offset(0), kind(k) {}
+  ReadRequest(Kind k, SeparatorList list) : separators(std::move(list)), offset(0), kind(k) {}
 
   SeparatorList separators;  // readuntil and readline
-  std::int64_t n = 0;
-  std::int64_t offset = 0;   // readuntil: bytes known not to hold a separator
+  union {
+    std::int64_t n = 0;      // read, readexactly
+    std::int64_t offset;     // readuntil, readline: bytes known not to hold a separator
+  };
   Kind kind = Kind::read;
   bool waited = false;       // read(n): it waits at most once
 };
@@ -107,9 +109,9 @@ class [[nodiscard]] ReadOperation final : private detail::WakeStep {
   StreamReader* reader_;
   detail::ReadRequest request_;
   std::string value_;                  // the result
-  // Or the error. (Optional: ~exception_ptr is an out-of-line call in libstdc++ 12, which
-  // every read would pay; the optional checks a flag inline.)
-  std::optional<std::exception_ptr> error_;
+  // Or the error, on the heap: errors are rare, and ~exception_ptr is an out-of-line call in
+  // libstdc++ 12 that every read would pay.
+  std::unique_ptr<std::exception_ptr> error_;
   std::shared_ptr<detail::FutureState<void>> waiter_;  // while waiting
   std::shared_ptr<detail::FutureBase> task_;  // the waiting task, held alive while it waits
   std::coroutine_handle<> awaiting_;
