@@ -80,25 +80,24 @@ void ReadOperation::wait() {
     reader_->waiter_.reset();
     detail::require_current_task("await a future");  // throws
   }
-  waiter_ = waiter.state();
-  task_ = task->shared_future();
-  task->suspend_on(*waiter_, *this);
+  waiting_.emplace(Waiting{waiter.state(), task->shared_future()});
+  task->suspend_on(*waiting_->waiter, *this);
 }
 
 void ReadOperation::wake() noexcept {
   // Held on the stack until the task has run: resuming may end the awaiting coroutine and
   // destroy this operation, and nothing else may hold the task.
-  const std::shared_ptr<detail::FutureBase> task = std::move(task_);
+  const Waiting waited = std::move(*waiting_);
+  waiting_.reset();
   // What `await waiter` gives the task: a cancel that arrived after the waiter completed,
   // else the waiter's own outcome (CancelledError, or the reader's exception).
   std::exception_ptr failure;
   try {
     detail::current_task()->throw_if_must_cancel();
-    waiter_->rethrow_if_failed();
+    waited.waiter->rethrow_if_failed();
   } catch (...) {
     failure = std::current_exception();
   }
-  waiter_.reset();
   reader_->waiter_.reset();
   try {
     if (failure) {
@@ -118,9 +117,9 @@ void ReadOperation::wake() noexcept {
 }
 
 std::string ReadOperation::await_resume() {
-  if (read_all_.valid()) return read_all_.await_resume();
+  if (!error_ && !read_all_.valid()) [[likely]] return std::move(value_);
   if (error_) std::rethrow_exception(*error_);
-  return std::move(value_);
+  return read_all_.await_resume();
 }
 
 // ---- construction and feeding -------------------------------------------------------------
@@ -208,7 +207,7 @@ void StreamReader::check_start(const ReadRequest& request) const {
     case Kind::readuntil:
     case Kind::readline:
       if (request.separators.empty()) throw ValueError("Separator should contain at least one element");
-      if (request.separators.shortest().empty()) throw ValueError("Separator should be at least one-byte string");
+      if (request.separators[0].empty()) throw ValueError("Separator should be at least one-byte string");
       break;
     case Kind::readexactly:
       if (request.n < 0) throw ValueError("readexactly size can not be less than zero");
@@ -266,13 +265,15 @@ std::string StreamReader::readline_recover(std::exception_ptr error) {
 
 bool StreamReader::attempt_readuntil(ReadRequest& request, std::string& out) {
   const auto buflen = static_cast<std::int64_t>(buffer_.size());
-  const auto min_seplen = static_cast<std::int64_t>(request.separators.shortest().size());
-  const auto max_seplen = static_cast<std::int64_t>(request.separators.longest().size());
+  const std::size_t count = request.separators.size();
+  const std::string_view shortest = request.separators[0];  // (sorted by length)
+  const auto min_seplen = static_cast<std::int64_t>(shortest.size());
+  const auto max_seplen = static_cast<std::int64_t>(count == 1 ? shortest.size() : request.separators[count - 1].size());
   std::int64_t match_start = -1;
   std::int64_t match_end = -1;
   if (buflen - request.offset >= min_seplen) {
-    for (std::size_t i = 0; i < request.separators.size(); ++i) {
-      const std::string_view separator = request.separators[i];
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view separator = i == 0 ? shortest : request.separators[i];
       const std::size_t found = buffer_.find(separator, static_cast<std::size_t>(request.offset));
       if (found == detail::ByteBuffer::npos) continue;
       const auto end = static_cast<std::int64_t>(found + separator.size());

@@ -44,8 +44,6 @@ class SeparatorList {
   std::string_view operator[](std::size_t i) const noexcept {
     return heap_ ? std::string_view((*heap_)[i]) : std::string_view(inline_.data(), inline_size_);
   }
-  std::string_view shortest() const noexcept { return (*this)[0]; }
-  std::string_view longest() const noexcept { return (*this)[size() - 1]; }
 
  private:
   void set_heap(std::string_view single);
@@ -92,7 +90,7 @@ class [[nodiscard]] ReadOperation final : private detail::WakeStep {
   ReadOperation& operator=(ReadOperation&&) = delete;
   /// Withdraws a wait that never completed (the awaiting coroutine was destroyed).
   ~ReadOperation() {
-    if (waiter_) withdraw();
+    if (waiting_) withdraw();
   }
 
   bool await_ready();
@@ -112,8 +110,11 @@ class [[nodiscard]] ReadOperation final : private detail::WakeStep {
   // Or the error, on the heap: errors are rare, and ~exception_ptr is an out-of-line call in
   // libstdc++ 12 that every read would pay.
   std::unique_ptr<std::exception_ptr> error_;
-  std::shared_ptr<detail::FutureState<void>> waiter_;  // while waiting
-  std::shared_ptr<detail::FutureBase> task_;  // the waiting task, held alive while it waits
+  struct Waiting {
+    std::shared_ptr<detail::FutureState<void>> waiter;
+    std::shared_ptr<detail::FutureBase> task;  // held alive while it waits
+  };
+  std::optional<Waiting> waiting_;  // one flag for the read that never waits to check
   std::coroutine_handle<> awaiting_;
   Task<std::string> read_all_;         // read(-1) runs as a coroutine
 };
