@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <aiostreams/run.hpp>
@@ -55,6 +56,14 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// CPU time of this process: ops per CPU second moves less than ops per second when other
+// work shares the machine.
+double cpu_now() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
 long vm_rss_kib() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -63,11 +72,12 @@ long vm_rss_kib() {
   return -1;
 }
 
-void print_rate(const Config& config, double ops, double seconds) {
+void print_rate(const Config& config, double ops, double seconds, double cpu_seconds) {
   std::printf(
       "{\"impl\": \"%s\", \"test\": \"%s\", \"conns\": %d, \"size\": %zu, \"ops\": %.0f, \"seconds\": %.4f, "
-      "\"rate\": %.1f}\n",
-      config.impl.c_str(), config.test.c_str(), config.conns, config.size, ops, seconds, ops / seconds);
+      "\"rate\": %.1f, \"cpu_seconds\": %.4f, \"rate_per_cpu_second\": %.1f}\n",
+      config.impl.c_str(), config.test.c_str(), config.conns, config.size, ops, seconds, ops / seconds, cpu_seconds,
+      ops / cpu_seconds);
 }
 
 // ---- aiostreams: the streams API, as a user would write it -------------------------------
@@ -138,11 +148,13 @@ Task<void> measure(Config config) {
   co_await aiostreams::sleep(config.warmup);
   const std::uint64_t ops0 = counter.ops;
   const double t0 = now();
+  const double c0 = cpu_now();
   co_await aiostreams::sleep(config.duration);
   const std::uint64_t ops1 = counter.ops;
   const double t1 = now();
+  const double c1 = cpu_now();
   counter.stop = true;
-  print_rate(config, static_cast<double>(ops1 - ops0), t1 - t0);
+  print_rate(config, static_cast<double>(ops1 - ops0), t1 - t0, c1 - c0);
 }
 
 Task<void> ours_rate(Config config) {
@@ -289,13 +301,15 @@ asio::awaitable<void> asio_measure(Config config, tcp::acceptor& acceptor) {
   co_await timer.async_wait(asio::use_awaitable);
   const std::uint64_t ops0 = counter.ops;
   const double t0 = now();
+  const double c0 = cpu_now();
   timer.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(config.duration)));
   co_await timer.async_wait(asio::use_awaitable);
   const std::uint64_t ops1 = counter.ops;
   const double t1 = now();
+  const double c1 = cpu_now();
   counter.stop = true;
   acceptor.close();
-  print_rate(config, static_cast<double>(ops1 - ops0), t1 - t0);
+  print_rate(config, static_cast<double>(ops1 - ops0), t1 - t0, c1 - c0);
 }
 
 void asio_rate(const Config& config) {

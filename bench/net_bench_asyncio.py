@@ -29,12 +29,13 @@ def vm_rss_kib():
 
 async def measure(args):
     await asyncio.sleep(args.warmup)
-    ops0, t0 = Counter.ops, time.monotonic()
+    ops0, t0, c0 = Counter.ops, time.monotonic(), time.process_time()
     await asyncio.sleep(args.duration)
-    ops1, t1 = Counter.ops, time.monotonic()
+    ops1, t1, c1 = Counter.ops, time.monotonic(), time.process_time()
     Counter.stop = True
     return {"impl": args.loop, "test": args.test, "conns": args.conns, "size": args.size,
-            "ops": ops1 - ops0, "seconds": t1 - t0, "rate": (ops1 - ops0) / (t1 - t0)}
+            "ops": ops1 - ops0, "seconds": t1 - t0, "rate": (ops1 - ops0) / (t1 - t0),
+            "cpu_seconds": c1 - c0, "rate_per_cpu_second": (ops1 - ops0) / (c1 - c0)}
 
 
 async def rate(args):

@@ -408,3 +408,17 @@ TEST_CASE("a task that cancels itself and returns without suspending ends cancel
   };
   CHECK(aiostreams::run(loop, main()) == "cancelled");
 }
+
+TEST_CASE("a finished task lets go of its coroutine's arguments while its future is still held") {
+  // As a Python coroutine's frame is freed when it returns: a task kept only for its result
+  // must not keep a StreamWriter (or anything) its body took alive.
+  auto body = [](std::shared_ptr<int> held) -> Task<int> { co_return *held; };
+  SimLoop loop;
+  auto held = std::make_shared<int>(7);
+  Future<int> task = aiostreams::create_task(loop, body(held));
+  CHECK(held.use_count() == 2);
+  loop.run_until_idle();
+  REQUIRE(task.done());
+  CHECK(task.result() == 7);
+  CHECK(held.use_count() == 1);
+}

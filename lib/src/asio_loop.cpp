@@ -3,6 +3,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -38,6 +39,38 @@ struct AsioLoop::Impl {
   bool stopping = false;
   std::mutex incoming_mutex;
   std::vector<Callback> incoming;  // from call_soon_threadsafe
+  // Set (under the mutex) when `incoming` gets something: the loop takes the mutex only
+  // then, not on every pass. A flag missed by a racing pass is seen on the next one, which
+  // the post() in call_soon_threadsafe guarantees.
+  std::atomic<bool> has_incoming{false};
+
+  bool pass_end_reached = false;
+  bool drain_after_wait = true;
+  unsigned waits_without_drain = 0;
+
+  /// Runs the I/O handlers queued now and those of one non-blocking epoll_wait, then
+  /// returns how many ran: a marker posted behind them ends the pass. (io.poll() would
+  /// look at the sockets again and again until a look finds nothing, which costs an
+  /// epoll_wait per pass and, with a peer that never stops sending, never returns to the
+  /// ready queue.)
+  std::size_t run_io_pass() {
+    pass_end_reached = false;
+    asio::post(io, [this] { pass_end_reached = true; });
+    std::size_t ran = 0;
+    while (!pass_end_reached && io.run_one() != 0) ++ran;
+    return ran - (pass_end_reached ? 1 : 0);
+  }
+
+  /// After a wait that ran one handler: the others from the same epoll_wait are queued
+  /// behind it. Running them now batches their callbacks into one pass but costs another
+  /// epoll_wait, wasted when handlers come one at a time (one busy connection); left
+  /// queued, they run one per pass with no epoll_wait, as in a hand-written Asio program.
+  /// So drain while drains find something, and otherwise try again every 16 waits.
+  void after_wait() {
+    if (!drain_after_wait && ++waits_without_drain < 16) return;
+    waits_without_drain = 0;
+    drain_after_wait = run_io_pass() > 0;
+  }
 
   /// Moves thread-safe calls and due timers to the ready queue.
   void collect_ready();
@@ -59,7 +92,7 @@ AsioLoop::~AsioLoop() {
   auto& registry = *impl_->registry;
   std::vector<std::shared_ptr<void>> keep;
   std::vector<detail::AsioResource*> resources;
-  for (auto* resource : registry.live) {
+  for (auto* resource = registry.first; resource != nullptr; resource = resource->next_live()) {
     if (auto strong = resource->keep_alive()) {
       keep.push_back(std::move(strong));
       resources.push_back(resource);
@@ -77,10 +110,15 @@ const std::shared_ptr<AsioRegistry>& AsioLoopAccess::registry(AsioLoop& loop) no
 }
 
 AsioResource::AsioResource(AsioLoop& loop) : loop_(&loop), registry_(AsioLoopAccess::registry(loop)) {
-  registry_->live.insert(this);
+  next_ = registry_->first;
+  if (next_ != nullptr) next_->prev_ = this;
+  registry_->first = this;
 }
 
-AsioResource::~AsioResource() { registry_->live.erase(this); }
+AsioResource::~AsioResource() {
+  (prev_ != nullptr ? prev_->next_ : registry_->first) = next_;
+  if (next_ != nullptr) next_->prev_ = prev_;
+}
 
 asio::io_context& AsioResource::io() const noexcept { return AsioLoopAccess::io(*loop_); }
 }  // namespace detail
@@ -91,6 +129,7 @@ void AsioLoop::call_soon_threadsafe(Callback cb) {
   {
     std::lock_guard lock(impl_->incoming_mutex);
     impl_->incoming.push_back(std::move(cb));
+    impl_->has_incoming.store(true, std::memory_order_release);
   }
   asio::post(impl_->io, [] {});  // wakes a loop blocked in run_one
 }
@@ -112,13 +151,15 @@ void AsioLoop::stop() { impl_->stopping = true; }
 void* AsioLoop::native_context() noexcept { return &impl_->io; }
 
 void AsioLoop::Impl::collect_ready() {
-  {
+  if (has_incoming.load(std::memory_order_acquire)) {
     std::lock_guard lock(incoming_mutex);
+    has_incoming.store(false, std::memory_order_relaxed);
     for (auto& cb : incoming) ready.push_back(std::move(cb));
     incoming.clear();
   }
-  const auto now = Clock::now();
   drop_cancelled_timers();
+  if (timers.empty()) return;
+  const auto now = Clock::now();
   while (!timers.empty() && timers.top().when <= now) {
     auto state = timers.top().state;
     timers.pop();
@@ -147,16 +188,18 @@ void AsioLoop::run_forever() {
   RunningScope scope(*this);
   s.stopping = false;
   while (!s.stopping) {
-    // Wait for I/O only as long as nothing is ready: up to the next timer, or forever.
+    // Something ready: run the I/O that is ready too, without waiting. Nothing ready: wait
+    // for one I/O handler (up to the next timer), then maybe run those queued behind it.
     s.drop_cancelled_timers();
     if (!s.ready.empty()) {
-      s.io.poll();
-    } else if (!s.timers.empty()) {
-      s.io.run_one_until(s.timers.top().when);
-      s.io.poll();
+      s.run_io_pass();
     } else {
-      s.io.run_one();
-      s.io.poll();
+      if (s.timers.empty()) {
+        s.io.run_one();
+      } else {
+        s.io.run_one_until(s.timers.top().when);
+      }
+      s.after_wait();
     }
     s.collect_ready();
     run_ready_batch();

@@ -21,6 +21,7 @@
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/task.hpp"
 #include "detail_asio_net.hpp"
+#include "numeric_host.hpp"
 
 namespace aiostreams {
 namespace detail {
@@ -167,6 +168,7 @@ struct ResolveState {
 // getaddrinfo(host, port, family, SOCK_STREAM, flags) off the loop thread (Asio's resolver
 // thread). Distinct results in getaddrinfo's order. Cancel-safe.
 Task<std::vector<GenericEndpoint>> resolve(AsioLoop& loop, std::string host, int port, int family, bool passive) {
+  if (auto numeric = numeric_endpoint(host, port, family)) co_return std::vector<GenericEndpoint>(1, *numeric);
   auto state = std::make_shared<ResolveState>(AsioLoopAccess::io(loop), loop);
   const auto flags = passive ? asio::ip::resolver_base::passive : asio::ip::resolver_base::flags();
   auto handler = [state](const std::error_code& ec, const asio::ip::tcp::resolver::results_type& results) {

@@ -1,13 +1,22 @@
 // AsioSocketTransport: CPython's _SelectorSocketTransport (selector_events.py) on Asio.
-// Readiness comes from async_wait; the actual reads and writes are non-blocking calls, so
-// an idle connection holds no read buffer and a paused one has no read outstanding.
+//
+// Reading. Until the first bytes arrive a connection waits with async_wait and then makes
+// one non-blocking read into the thread's scratch buffer: a connection that never receives
+// anything holds no buffer. Once data has arrived, it reads with async_receive into a small
+// buffer of its own: Asio tries that read at once and otherwise performs it when epoll
+// reports the socket readable, which costs no epoll_ctl (every async_wait re-arms the
+// descriptor with EPOLL_CTL_MOD: one extra system call per read). A read that fills the
+// small buffer takes the rest of what is queued as well, up to asyncio's 256 KiB.
+// Writes are non-blocking sends; async_wait only when the socket is full.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 
 #include <algorithm>
 #include <array>
-#include <asio/bind_cancellation_slot.hpp>
+#include <cstring>
 #include <asio/buffer.hpp>
+#include <asio/post.hpp>
 #include <utility>
 #include <vector>
 
@@ -24,8 +33,8 @@ constexpr std::size_t kConnLostWarnThreshold = 5;
 // Buffers handed to one sendmsg().
 constexpr std::size_t kMaxGather = 16;
 
-// One read buffer per thread (each loop is single-threaded), allocated on first use: the
-// bytes are copied into a std::string of the exact size for data_received.
+// One read buffer per thread (each loop is single-threaded), allocated on first use, for a
+// connection's first read: the bytes are copied into a std::string of the exact size.
 char* shared_read_buffer() {
   thread_local std::unique_ptr<char[]> buffer;
   if (!buffer) buffer = std::make_unique<char[]>(kMaxRead);
@@ -47,17 +56,43 @@ bool is_os_error(const std::exception_ptr& error) {
 }
 }  // namespace
 
+SocketNames::SocketNames(int fd) {
+  for (std::size_t peer = 0; peer < 2; ++peer) {
+    sockaddr_storage storage{};
+    socklen_t length = sizeof storage;
+    auto* address = reinterpret_cast<sockaddr*>(&storage);
+    const int rc = peer != 0 ? ::getpeername(fd, address, &length) : ::getsockname(fd, address, &length);
+    const bool inet = address->sa_family == AF_INET || address->sa_family == AF_INET6;
+    if (rc == 0 && inet && length <= inline_[peer].size()) {
+      std::memcpy(inline_[peer].data(), &storage, length);
+      length_[peer] = static_cast<std::uint8_t>(length);
+    } else {
+      if (!other_) other_ = std::make_unique<std::array<std::optional<SocketAddress>, 2>>();
+      if (rc == 0) (*other_)[peer] = to_socket_address(address, length);
+    }
+  }
+}
+
+std::optional<SocketAddress> SocketNames::address(bool peer) const {
+  const std::size_t i = peer ? 1 : 0;
+  if (length_[i] == 0) return other_ ? (*other_)[i] : std::nullopt;
+  sockaddr_storage storage{};
+  std::memcpy(&storage, inline_[i].data(), length_[i]);
+  return to_socket_address(reinterpret_cast<const sockaddr*>(&storage), length_[i]);
+}
+
 AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
                                          std::shared_ptr<Server> server)
-    : AsioResource(loop), socket_(std::move(socket)), protocol_(std::move(protocol)), server_(std::move(server)) {
+    : AsioResource(loop),
+      socket_(std::move(socket)),
+      protocol_(std::move(protocol)),
+      server_(std::move(server)),
+      names_(socket_->native_handle()) {
   fd_ = socket_->native_handle();
   std::error_code ignored;
   socket_->non_blocking(true, ignored);
-  sockname_ = socket_name(fd_, false);
-  peername_ = socket_name(fd_, true);
   // base_events._set_nodelay: TCP_NODELAY on TCP sockets.
-  const int family = socket_->local_endpoint(ignored).protocol().family();
-  if (family == AF_INET || family == AF_INET6) {
+  if (names_.is_inet()) {
     const int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   }
@@ -66,8 +101,8 @@ AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, s
 AsioSocketTransport::~AsioSocketTransport() { destroy_socket(); }
 
 void AsioSocketTransport::destroy_socket() noexcept {
+  if (receive_) receive_->held.reset();
   if (!socket_) return;
-  read_cancel_.slot().clear();
   std::error_code ignored;
   socket_->close(ignored);
   socket_.reset();
@@ -80,7 +115,6 @@ void AsioSocketTransport::loop_closing() noexcept {
   conn_lost_ = std::max<std::size_t>(conn_lost_, 1);
   lost_called_ = true;
   buffer_.clear();
-  buffer_size_ = 0;
   destroy_socket();
   auto protocol = std::move(protocol_);
   auto server = std::move(server_);
@@ -104,8 +138,10 @@ void AsioSocketTransport::start(std::optional<Future<void>> waiter) {
 }
 
 std::any AsioSocketTransport::get_extra_info(std::string_view name) const {
-  if (name == "peername") return peername_ ? std::any(*peername_) : std::any();
-  if (name == "sockname") return sockname_ ? std::any(*sockname_) : std::any();
+  if (name == "peername" || name == "sockname") {
+    auto address = names_.address(name == "peername");
+    return address ? std::any(std::move(*address)) : std::any();
+  }
   if (name == "socket") return std::any(fd_);
   return {};
 }
@@ -119,24 +155,31 @@ void AsioSocketTransport::add_reader() {
 }
 
 void AsioSocketTransport::remove_reader() {
+  // The outstanding read, if any, stays queued in Asio (no cancellation slot per connection):
+  // its handler sees that we no longer read. A wait then consumed nothing; bytes a receive
+  // took are kept for resume_reading().
   reader_ = false;
-  if (read_wait_pending_ && socket_) {
-    // Withdraw the wait itself, so that nothing watches the socket while we do not read.
-    ++read_generation_;
-    read_wait_pending_ = false;
-    read_cancel_.emit(asio::cancellation_type::total);
-  }
 }
 
 void AsioSocketTransport::arm_read() {
-  if (read_wait_pending_ || !socket_ || conn_lost_ != 0) return;
-  read_wait_pending_ = true;
-  const std::uint64_t generation = ++read_generation_;
-  socket_->async_wait(GenericSocket::wait_read,
-                      asio::bind_cancellation_slot(read_cancel_.slot(),
-                                                   [self = shared_from_this(), generation](const std::error_code& ec) {
-                                                     self->on_read_ready(generation, ec);
-                                                   }));
+  if (read_outstanding_ || !socket_ || conn_lost_ != 0) return;  // one outstanding at most
+  auto self = shared_from_this();
+  read_outstanding_ = true;
+  if (receive_ && receive_->held) {
+    // Bytes read before a pause: delivered now, from the loop as a read would be.
+    asio::post(io(), [self = std::move(self)] {
+      // (Closed meanwhile: nothing held any more, and on_received drops it anyway.)
+      const HeldRead held = self->receive_->held.value_or(HeldRead{asio::error::operation_aborted, 0});
+      self->receive_->held.reset();
+      self->on_received(held.error, held.size);
+    });
+  } else if (receive_) {
+    socket_->async_receive(asio::buffer(receive_->bytes),
+                           [self = std::move(self)](const std::error_code& ec, std::size_t n) { self->on_received(ec, n); });
+  } else {
+    socket_->async_wait(GenericSocket::wait_read,
+                        [self = std::move(self)](const std::error_code& ec) { self->on_read_ready(ec); });
+  }
 }
 
 void AsioSocketTransport::pause_reading() {
@@ -151,32 +194,80 @@ void AsioSocketTransport::resume_reading() {
   add_reader();
 }
 
-void AsioSocketTransport::on_read_ready(std::uint64_t generation, const std::error_code& ec) {
-  if (generation != read_generation_) return;  // withdrawn by remove_reader()
-  read_wait_pending_ = false;
-  read_cancel_.slot().clear();
+void AsioSocketTransport::on_read_ready(const std::error_code& ec) {
+  read_outstanding_ = false;
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
-  if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;
+  if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;  // not reading any more
   char* buffer = shared_read_buffer();
   std::error_code read_error;
   const std::size_t n = socket_->read_some(asio::buffer(buffer, kMaxRead), read_error);
-  if (read_error == asio::error::eof) {
-    on_eof();
-  } else if (read_error && would_block(read_error)) {
+  if (read_error && would_block(read_error)) {
     arm_read();
-  } else if (read_error) {
-    fatal_error(socket_error(read_error), "Fatal read error on socket transport");
-  } else if (n == 0) {
+    return;
+  }
+  if (!read_error && n > 0) {
+    // Data has arrived: from now on this connection reads into its own buffer.
+    if (!receive_) receive_ = std::make_unique<Receive>();
+    deliver(std::string(buffer, n));
+    return;
+  }
+  read_failed(read_error);
+}
+
+void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) {
+  read_outstanding_ = false;
+  // Closing or lost: what was read goes, as it would with the socket.
+  if (ec == asio::error::operation_aborted || !socket_ || loop_closed() || closing_ || conn_lost_ != 0) return;
+  if (!reader_ || paused_) {
+    receive_->held = HeldRead{ec, n};  // read just before pause_reading(): kept for resume_reading()
+    return;
+  }
+  if (ec || n == 0) {
+    read_failed(ec);
+    return;
+  }
+  std::error_code more_error;
+  std::string data = n < kReceiveBuffer ? std::string(receive_->bytes.data(), n) : read_more(more_error);
+  if (!more_error) {
+    deliver(std::move(data));
+    return;
+  }
+  // The bytes came before the error: the protocol gets both, as over two reads.
+  deliver(std::move(data), false);
+  if (!closing_ && conn_lost_ == 0) read_failed(more_error);
+}
+
+std::string AsioSocketTransport::read_more(std::error_code& error) {
+  // The receive filled the small buffer: take what else is queued in the same read, up to
+  // asyncio's 256 KiB, straight into the string.
+  int queued = 0;
+  if (::ioctl(fd_, FIONREAD, &queued) != 0 || queued < 0) queued = 0;
+  const std::size_t more = std::min(static_cast<std::size_t>(queued), kMaxRead - kReceiveBuffer);
+  std::string data(kReceiveBuffer + more, '\0');
+  std::memcpy(data.data(), receive_->bytes.data(), kReceiveBuffer);
+  if (more == 0) return data;
+  const std::size_t n = socket_->read_some(asio::buffer(data.data() + kReceiveBuffer, more), error);
+  if (error == asio::error::eof || (error && would_block(error))) error.clear();  // the next read sees EOF again
+  data.resize(kReceiveBuffer + (error ? 0 : n));
+  return data;
+}
+
+void AsioSocketTransport::read_failed(const std::error_code& ec) {
+  if (!ec || ec == asio::error::eof) {
     on_eof();
   } else {
-    try {
-      if (protocol_) protocol_->data_received(std::string(buffer, n));
-    } catch (...) {
-      fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
-      return;
-    }
-    if (reader_ && !paused_ && !closing_) arm_read();
+    fatal_error(socket_error(ec), "Fatal read error on socket transport");
   }
+}
+
+void AsioSocketTransport::deliver(std::string data, bool read_on) {
+  try {
+    if (protocol_) protocol_->data_received(std::move(data));
+  } catch (...) {
+    fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
+    return;
+  }
+  if (read_on && reader_ && !paused_ && !closing_) arm_read();
 }
 
 void AsioSocketTransport::on_eof() {
@@ -206,7 +297,7 @@ void AsioSocketTransport::write(std::string_view data) {
     ++conn_lost_;
     return;
   }
-  if (buffer_size_ == 0) {
+  if (buffer_.empty()) {
     std::error_code ec;
     const std::size_t sent = socket_->write_some(asio::buffer(data.data(), data.size()), ec);
     if (ec && !would_block(ec)) {
@@ -217,8 +308,8 @@ void AsioSocketTransport::write(std::string_view data) {
     if (data.empty()) return;
     arm_write();
   }
-  append(data);
-  flow_.maybe_pause(loop(), protocol_.get(), buffer_size_);
+  buffer_.append(data);
+  flow_.maybe_pause(loop(), protocol_.get(), buffer_.size());
 }
 
 void AsioSocketTransport::writelines(std::span<const std::string_view> buffers) {
@@ -237,31 +328,6 @@ void AsioSocketTransport::writelines(std::span<const std::string_view> buffers) 
   write(joined);
 }
 
-void AsioSocketTransport::append(std::string_view data) {
-  // Small writes join the last chunk; large ones get their own (sent without copying twice).
-  if (!buffer_.empty() && buffer_.back().size() < 4096 && buffer_.size() > 1) {
-    buffer_.back().append(data);
-  } else {
-    buffer_.emplace_back(data);
-  }
-  buffer_size_ += data.size();
-}
-
-void AsioSocketTransport::consume(std::size_t sent) {
-  buffer_size_ -= sent;
-  while (sent > 0) {
-    const std::size_t left = buffer_.front().size() - buffer_head_;
-    if (sent < left) {
-      buffer_head_ += sent;
-      return;
-    }
-    sent -= left;
-    buffer_.pop_front();
-    buffer_head_ = 0;
-  }
-  if (buffer_.empty()) buffer_head_ = 0;
-}
-
 void AsioSocketTransport::arm_write() {
   if (write_wait_pending_ || !socket_) return;
   write_wait_pending_ = true;
@@ -272,14 +338,9 @@ void AsioSocketTransport::arm_write() {
 void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
   write_wait_pending_ = false;
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
-  if (conn_lost_ != 0 || buffer_size_ == 0) return;
+  if (conn_lost_ != 0 || buffer_.empty()) return;
   std::array<asio::const_buffer, kMaxGather> parts;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < buffer_.size() && count < kMaxGather; ++i, ++count) {
-    const std::string& chunk = buffer_[i];
-    const std::size_t skip = i == 0 ? buffer_head_ : 0;
-    parts[count] = asio::buffer(chunk.data() + skip, chunk.size() - skip);
-  }
+  const std::size_t count = buffer_.gather(parts);
   std::error_code send_error;
   const std::size_t sent = socket_->write_some(std::span(parts.data(), count), send_error);
   if (send_error && would_block(send_error)) {
@@ -288,14 +349,12 @@ void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
   }
   if (send_error) {
     buffer_.clear();
-    buffer_head_ = 0;
-    buffer_size_ = 0;
     fatal_error(socket_error(send_error), "Fatal write error on socket transport");
     return;
   }
-  consume(sent);
-  flow_.maybe_resume(loop(), protocol_.get(), buffer_size_);  // may append to the buffer
-  if (buffer_size_ != 0) {
+  buffer_.consume(sent);
+  flow_.maybe_resume(loop(), protocol_.get(), buffer_.size());  // may append to the buffer
+  if (!buffer_.empty()) {
     arm_write();
     return;
   }
@@ -318,12 +377,12 @@ void AsioSocketTransport::shutdown_write() {
 void AsioSocketTransport::write_eof() {
   if (closing_ || eof_) return;
   eof_ = true;
-  if (buffer_size_ == 0) shutdown_write();
+  if (buffer_.empty()) shutdown_write();
 }
 
 void AsioSocketTransport::set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) {
   flow_.set_limits(high, low);
-  if (!loop_closed()) flow_.maybe_pause(loop(), protocol_.get(), buffer_size_);
+  if (!loop_closed()) flow_.maybe_pause(loop(), protocol_.get(), buffer_.size());
 }
 
 // ---- closing ----------------------------------------------------------------------------
@@ -332,7 +391,7 @@ void AsioSocketTransport::close() {
   if (closing_) return;
   closing_ = true;
   remove_reader();
-  if (buffer_size_ == 0 && !loop_closed()) {
+  if (buffer_.empty() && !loop_closed()) {
     ++conn_lost_;
     loop().call_soon([self = shared_from_this()] { self->call_connection_lost(nullptr); });
   }
@@ -348,11 +407,7 @@ void AsioSocketTransport::fatal_error(std::exception_ptr error, const char* mess
 
 void AsioSocketTransport::force_close(std::exception_ptr error) {
   if (conn_lost_ != 0 || loop_closed()) return;
-  if (buffer_size_ != 0) {
-    buffer_.clear();
-    buffer_head_ = 0;
-    buffer_size_ = 0;
-  }
+  buffer_.clear();
   if (!closing_) {
     closing_ = true;
     remove_reader();
@@ -371,8 +426,6 @@ void AsioSocketTransport::call_connection_lost(std::exception_ptr error) {
     AsioSocketTransport& transport;
     ~Finally() {
       transport.buffer_.clear();
-      transport.buffer_head_ = 0;
-      transport.buffer_size_ = 0;
       transport.destroy_socket();
       auto protocol = std::move(transport.protocol_);
       if (auto server = std::move(transport.server_)) server->detach(&transport);

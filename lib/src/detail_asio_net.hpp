@@ -6,19 +6,19 @@
 #include <sys/socket.h>
 
 #include <asio/basic_socket_acceptor.hpp>
-#include <asio/cancellation_signal.hpp>
+#include <asio/basic_stream_socket.hpp>
 #include <asio/generic/stream_protocol.hpp>
 #include <asio/io_context.hpp>
 #include <asio/socket_base.hpp>
+#include <array>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_set>
 
 #include "aiostreams/asio_loop.hpp"
 #include "aiostreams/detail/write_flow_control.hpp"
@@ -28,12 +28,15 @@
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/task.hpp"
 #include "aiostreams/transport.hpp"
+#include "socket_write_buffer.hpp"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace aiostreams::detail {
 
-using GenericSocket = asio::generic::stream_protocol::socket;
+// On the io_context's own executor type (a pointer), not the type-erased any_io_executor
+// (56 bytes in every socket and every pending operation, and an indirect call per handler).
+using GenericSocket = asio::basic_stream_socket<asio::generic::stream_protocol, asio::io_context::executor_type>;
 using GenericAcceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
 using GenericEndpoint = asio::generic::stream_protocol::endpoint;
 
@@ -42,7 +45,8 @@ class AsioResource;
 /// The sockets alive on one AsioLoop. It outlives the loop if a resource does (each holds
 /// it), so that a resource destroyed late can still unregister.
 struct AsioRegistry {
-  std::unordered_set<AsioResource*> live;
+  AsioResource* first = nullptr;  // the live resources, a list through the resources (no
+                                  // allocation per connection)
   bool loop_closed = false;
 };
 
@@ -63,10 +67,13 @@ class AsioResource {
   bool loop_closed() const noexcept { return registry_->loop_closed; }
   AsioLoop& loop() const noexcept { return *loop_; }
   asio::io_context& io() const noexcept;
+  AsioResource* next_live() const noexcept { return next_; }
 
  private:
   AsioLoop* loop_;
   std::shared_ptr<AsioRegistry> registry_;
+  AsioResource* prev_ = nullptr;
+  AsioResource* next_ = nullptr;
 };
 
 /// The private door into AsioLoop (defined in asio_loop.cpp).
@@ -88,9 +95,27 @@ std::optional<SocketAddress> socket_name(int fd, bool peer);
 /// Python's repr() of a str, for messages ('path', '\x00name').
 std::string python_repr(std::string_view text);
 
-/// asyncio's _SelectorSocketTransport on an Asio socket (TCP or Unix stream): one
-/// non-blocking read per readiness into a shared buffer, write() sends at once when nothing
-/// is buffered, close/abort/write_eof and the connection_lost rules of selector_events.py.
+/// A socket's own and peer names as getsockname()/getpeername() gave them: IPv4 and IPv6
+/// names kept raw and inline (72 bytes instead of four strings), made SocketAddresses when
+/// asked for. asyncio records both when the transport is made; so do we.
+class SocketNames {
+ public:
+  explicit SocketNames(int fd);
+  std::optional<SocketAddress> address(bool peer) const;
+  /// The socket's own name is IPv4 or IPv6 (a TCP socket).
+  bool is_inet() const noexcept { return length_[0] != 0; }
+
+ private:
+  std::array<std::array<char, 28>, 2> inline_{};  // [own, peer]; 28 = sizeof(sockaddr_in6)
+  std::array<std::uint8_t, 2> length_{};           // bytes in inline_; 0: none there
+  // Names that do not fit inline (Unix paths), and whether each name exists at all.
+  std::unique_ptr<std::array<std::optional<SocketAddress>, 2>> other_;
+};
+
+/// asyncio's _SelectorSocketTransport on an Asio socket (TCP or Unix stream): one read of
+/// up to 256 KiB per readiness (see asio_transport.cpp for how), write() sends at once when
+/// nothing is buffered, close/abort/write_eof and the connection_lost rules of
+/// selector_events.py.
 class AsioSocketTransport final : public Transport,
                                   public AsioResource,
                                   public std::enable_shared_from_this<AsioSocketTransport> {
@@ -117,7 +142,7 @@ class AsioSocketTransport final : public Transport,
   void write_eof() override;
   bool can_write_eof() const override { return true; }
   void abort() override;
-  std::size_t get_write_buffer_size() const override { return buffer_size_; }
+  std::size_t get_write_buffer_size() const override { return buffer_.size(); }
   std::pair<std::size_t, std::size_t> get_write_buffer_limits() const override { return flow_.limits(); }
   void set_write_buffer_limits(std::optional<std::size_t> high = std::nullopt,
                                std::optional<std::size_t> low = std::nullopt) override;
@@ -129,12 +154,14 @@ class AsioSocketTransport final : public Transport,
   void add_reader();
   void remove_reader();
   void arm_read();
-  void on_read_ready(std::uint64_t generation, const std::error_code& ec);
+  void on_read_ready(const std::error_code& ec);
+  void on_received(const std::error_code& ec, std::size_t n);
+  std::string read_more(std::error_code& error);
+  void read_failed(const std::error_code& ec);
+  void deliver(std::string data, bool read_on = true);
   void on_eof();
   void arm_write();
   void on_write_ready(const std::error_code& ec);
-  void append(std::string_view data);
-  void consume(std::size_t sent);
   void fatal_error(std::exception_ptr error, const char* message);
   void force_close(std::exception_ptr error);
   void call_connection_lost(std::exception_ptr error);
@@ -142,25 +169,32 @@ class AsioSocketTransport final : public Transport,
   void destroy_socket() noexcept;
 
   std::optional<GenericSocket> socket_;
-  int fd_ = -1;
   std::shared_ptr<Protocol> protocol_;
   std::shared_ptr<Server> server_;
-  std::optional<SocketAddress> sockname_;
-  std::optional<SocketAddress> peername_;
+  SocketNames names_;
 
-  std::deque<std::string> buffer_;  // unsent data; the front is sent from buffer_head_
-  std::size_t buffer_head_ = 0;
-  std::size_t buffer_size_ = 0;
+  SocketWriteBuffer buffer_;  // unsent data
   WriteFlowControl flow_;
 
   std::size_t conn_lost_ = 0;  // asyncio's _conn_lost: connection_lost scheduled, then dropped writes
+  int fd_ = -1;
   bool closing_ = false;
   bool eof_ = false;      // write_eof() was called
   bool paused_ = false;   // pause_reading()
   bool reader_ = false;   // asyncio's add_reader/remove_reader state
-  bool read_wait_pending_ = false;
-  std::uint64_t read_generation_ = 0;
-  asio::cancellation_signal read_cancel_;
+  // A read is outstanding: an async_wait before any data arrived, an async_receive into
+  // receive_ afterwards, or the delivery of held bytes.
+  bool read_outstanding_ = false;
+  static constexpr std::size_t kReceiveBuffer = 1024;
+  struct HeldRead {
+    std::error_code error;
+    std::size_t size;  // bytes in `bytes`
+  };
+  struct Receive {
+    std::array<char, kReceiveBuffer> bytes;
+    std::optional<HeldRead> held;  // a read completed just before pause_reading()
+  };
+  std::unique_ptr<Receive> receive_;  // allocated when the first data arrives
   bool write_wait_pending_ = false;
   bool lost_called_ = false;
 };

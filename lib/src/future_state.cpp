@@ -5,8 +5,9 @@
 namespace aiostreams::detail {
 
 FutureBase::~FutureBase() {
+  drop_label();
   if (error_ && !retrieved_) {
-    loop_->call_exception_handler({std::string(description_) + " exception was never retrieved", error_});
+    loop_->call_exception_handler({std::string(is_task_ ? "Task" : "Future") + " exception was never retrieved", error_});
   }
 }
 
@@ -43,26 +44,45 @@ void FutureBase::rethrow_if_failed() {
 }
 
 FutureBase::CallbackId FutureBase::add_done_callback(Callback cb) {
-  const CallbackId id = next_callback_id_++;
+  // Ids are unique per thread rather than per future: one counter, not one per future.
+  thread_local CallbackId next_callback_id = 0;
+  const CallbackId id = next_callback_id++;
   if (done()) {
     loop_->call_soon(std::move(cb));
+  } else if (!has_first_callback_ && more_callbacks_.empty()) {
+    first_callback_id_ = id;
+    first_callback_ = std::move(cb);
+    has_first_callback_ = true;
   } else {
-    callbacks_.emplace_back(id, std::move(cb));
+    more_callbacks_.emplace_back(id, std::move(cb));
   }
   return id;
 }
 
 bool FutureBase::remove_done_callback(CallbackId id) {
-  auto it = std::find_if(callbacks_.begin(), callbacks_.end(), [id](const auto& entry) { return entry.first == id; });
-  if (it == callbacks_.end()) return false;
-  callbacks_.erase(it);
+  if (has_first_callback_ && first_callback_id_ == id) {
+    first_callback_ = nullptr;
+    has_first_callback_ = false;
+    return true;
+  }
+  auto it = std::find_if(more_callbacks_.begin(), more_callbacks_.end(),
+                         [id](const auto& entry) { return entry.first == id; });
+  if (it == more_callbacks_.end()) return false;
+  more_callbacks_.erase(it);
   return true;
 }
 
 void FutureBase::finish(State state) {
   state_ = state;
-  auto callbacks = std::move(callbacks_);
-  callbacks_.clear();
+  if (has_first_callback_) {
+    has_first_callback_ = false;
+    Callback first = std::move(first_callback_);
+    first_callback_ = nullptr;
+    loop_->call_soon(std::move(first));
+  }
+  if (more_callbacks_.empty()) return;
+  auto callbacks = std::move(more_callbacks_);
+  more_callbacks_.clear();
   for (auto& entry : callbacks) loop_->call_soon(std::move(entry.second));
 }
 

@@ -71,7 +71,7 @@ void Loop::default_exception_handler(const ExceptionContext& context) noexcept {
 std::vector<std::shared_ptr<detail::FutureBase>> Loop::pending_tasks() const {
   std::vector<std::shared_ptr<detail::FutureBase>> pending;
   for (detail::TaskBase* task = tasks_head_; task != nullptr; task = task->next_) {
-    if (!task->future().done()) pending.push_back(task->future().shared_from_this());
+    if (!task->future().done()) pending.push_back(task->shared_future());
   }
   return pending;
 }

@@ -11,13 +11,6 @@ using detail::ReadRequest;
 using Kind = detail::ReadRequest::Kind;
 
 namespace {
-ReadRequest make_request(Kind kind, std::int64_t n = 0) {
-  ReadRequest request;
-  request.kind = kind;
-  request.n = n;
-  return request;
-}
-
 const char* wait_name(Kind kind) {
   switch (kind) {
     case Kind::read: return "read";
@@ -35,24 +28,30 @@ const char* wait_label(Kind kind) {
   }
 }
 
-// Clears the reader's waiter when the wait ends, however it ends (CPython's `finally`).
-struct WaiterReset {
-  std::optional<Future<void>>& waiter;
-  ~WaiterReset() { waiter.reset(); }
-};
 }  // namespace
 
 // ---- SeparatorList -------------------------------------------------------------------------
 
-detail::SeparatorList::SeparatorList(std::vector<std::string> separators) : count_(separators.size()) {
+void detail::SeparatorList::set_heap(std::string_view single) {
+  heap_ = std::make_unique<std::vector<std::string>>(1, std::string(single));
+}
+
+detail::SeparatorList::SeparatorList(std::vector<std::string> separators) {
+  if (separators.empty()) return;
+  if (separators.size() == 1) {
+    *this = SeparatorList(separators.front());
+    return;
+  }
   std::stable_sort(separators.begin(), separators.end(),
                    [](const std::string& a, const std::string& b) { return a.size() < b.size(); });
-  if (separators.empty()) return;
-  first_ = std::move(separators.front());
-  rest_.assign(std::make_move_iterator(separators.begin() + 1), std::make_move_iterator(separators.end()));
+  heap_ = std::make_unique<std::vector<std::string>>(std::move(separators));
 }
 
 // ---- ReadOperation ----------------------------------------------------------------------
+
+void ReadOperation::withdraw() noexcept {
+  reader_->waiter_.reset();  // CPython's `finally: self._waiter = None`
+}
 
 bool ReadOperation::await_ready() {
   if (request_.kind == Kind::read_all) return false;
@@ -60,13 +59,67 @@ bool ReadOperation::await_ready() {
 }
 
 bool ReadOperation::await_suspend(std::coroutine_handle<> awaiting) {
-  waiting_ = request_.kind == Kind::read_all ? reader_->read_all() : reader_->wait_and_retry(std::move(request_));
-  return waiting_.await_suspend(awaiting);
+  if (request_.kind == Kind::read_all) {
+    read_all_ = reader_->read_all();
+    return read_all_.await_suspend(awaiting);
+  }
+  awaiting_ = awaiting;
+  try {
+    wait();
+  } catch (...) {
+    error_ = std::make_unique<std::exception_ptr>(std::current_exception());
+    return false;
+  }
+  return true;
+}
+
+void ReadOperation::wait() {
+  Future<void> waiter = reader_->begin_wait(request_.kind);
+  detail::TaskBase* task = detail::current_task();
+  if (task == nullptr) {
+    reader_->waiter_.reset();
+    detail::require_current_task("await a future");  // throws
+  }
+  waiting_.emplace(Waiting{waiter.state(), task->shared_future()});
+  task->suspend_on(*waiting_->waiter, *this);
+}
+
+void ReadOperation::wake() noexcept {
+  // Held on the stack until the task has run: resuming may end the awaiting coroutine and
+  // destroy this operation, and nothing else may hold the task.
+  const Waiting waited = std::move(*waiting_);
+  waiting_.reset();
+  // What `await waiter` gives the task: a cancel that arrived after the waiter completed,
+  // else the waiter's own outcome (CancelledError, or the reader's exception).
+  std::exception_ptr failure;
+  try {
+    detail::current_task()->throw_if_must_cancel();
+    waited.waiter->rethrow_if_failed();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  reader_->waiter_.reset();
+  try {
+    if (failure) {
+      if (request_.kind != Kind::readline) std::rethrow_exception(failure);
+      value_ = reader_->readline_recover(failure);
+    } else {
+      request_.waited = true;
+      if (!reader_->attempt(request_, false, value_)) {
+        wait();
+        return;
+      }
+    }
+  } catch (...) {
+    error_ = std::make_unique<std::exception_ptr>(std::current_exception());
+  }
+  awaiting_.resume();  // the last thing: the awaiting coroutine destroys this operation
 }
 
 std::string ReadOperation::await_resume() {
-  if (waiting_.valid()) return waiting_.await_resume();
-  return std::move(value_);
+  if (!error_ && !read_all_.valid()) [[likely]] return std::move(value_);
+  if (error_) std::rethrow_exception(*error_);
+  return read_all_.await_resume();
 }
 
 // ---- construction and feeding -------------------------------------------------------------
@@ -111,18 +164,14 @@ void StreamReader::feed_eof() {
 
 void StreamReader::set_exception(std::exception_ptr error) {
   exception_ = error;
-  if (waiter_) {
-    Future<void> waiter = std::move(*waiter_);
-    waiter_.reset();
-    if (!waiter.cancelled()) waiter.set_exception(std::move(error));
+  if (auto waiter = std::move(waiter_)) {
+    if (!waiter->cancelled()) waiter->set_exception(std::move(error));
   }
 }
 
 void StreamReader::wakeup_waiter() {
-  if (waiter_) {
-    Future<void> waiter = std::move(*waiter_);
-    waiter_.reset();
-    if (!waiter.cancelled()) waiter.set_result();
+  if (auto waiter = std::move(waiter_)) {
+    if (!waiter->cancelled()) waiter->set_result();
   }
 }
 
@@ -135,35 +184,21 @@ void StreamReader::maybe_resume_transport() {
 
 // ---- the read calls -------------------------------------------------------------------------
 
-ReadOperation StreamReader::read(std::int64_t n) {
-  return ReadOperation(*this, make_request(n < 0 ? Kind::read_all : Kind::read, n));
-}
+ReadOperation StreamReader::read(std::int64_t n) { return ReadOperation(*this, n < 0 ? Kind::read_all : Kind::read, n); }
 
-ReadOperation StreamReader::readline() {
-  ReadRequest request = make_request(Kind::readline);
-  request.separators = detail::SeparatorList("\n");
-  return ReadOperation(*this, std::move(request));
-}
+ReadOperation StreamReader::readline() { return ReadOperation(*this, Kind::readline, std::string_view("\n")); }
 
-ReadOperation StreamReader::readuntil(std::string_view separator) {
-  ReadRequest request = make_request(Kind::readuntil);
-  request.separators = detail::SeparatorList(separator);
-  return ReadOperation(*this, std::move(request));
-}
+ReadOperation StreamReader::readuntil(std::string_view separator) { return ReadOperation(*this, Kind::readuntil, separator); }
 
 ReadOperation StreamReader::readuntil(std::vector<std::string> separators) {
-  ReadRequest request = make_request(Kind::readuntil);
-  request.separators = detail::SeparatorList(std::move(separators));
-  return ReadOperation(*this, std::move(request));
+  return ReadOperation(*this, Kind::readuntil, detail::SeparatorList(std::move(separators)));
 }
 
 ReadOperation StreamReader::readuntil(std::initializer_list<std::string_view> separators) {
   return readuntil(std::vector<std::string>(separators.begin(), separators.end()));
 }
 
-ReadOperation StreamReader::readexactly(std::int64_t n) {
-  return ReadOperation(*this, make_request(Kind::readexactly, n));
-}
+ReadOperation StreamReader::readexactly(std::int64_t n) { return ReadOperation(*this, Kind::readexactly, n); }
 
 // ---- attempts: one pass of CPython's loop body, never waiting --------------------------------
 
@@ -172,7 +207,7 @@ void StreamReader::check_start(const ReadRequest& request) const {
     case Kind::readuntil:
     case Kind::readline:
       if (request.separators.empty()) throw ValueError("Separator should contain at least one element");
-      if (request.separators.shortest().empty()) throw ValueError("Separator should be at least one-byte string");
+      if (request.separators[0].empty()) throw ValueError("Separator should be at least one-byte string");
       break;
     case Kind::readexactly:
       if (request.n < 0) throw ValueError("readexactly size can not be less than zero");
@@ -230,13 +265,15 @@ std::string StreamReader::readline_recover(std::exception_ptr error) {
 
 bool StreamReader::attempt_readuntil(ReadRequest& request, std::string& out) {
   const auto buflen = static_cast<std::int64_t>(buffer_.size());
-  const auto min_seplen = static_cast<std::int64_t>(request.separators.shortest().size());
-  const auto max_seplen = static_cast<std::int64_t>(request.separators.longest().size());
+  const std::size_t count = request.separators.size();
+  const std::string_view shortest = request.separators[0];  // (sorted by length)
+  const auto min_seplen = static_cast<std::int64_t>(shortest.size());
+  const auto max_seplen = static_cast<std::int64_t>(count == 1 ? shortest.size() : request.separators[count - 1].size());
   std::int64_t match_start = -1;
   std::int64_t match_end = -1;
   if (buflen - request.offset >= min_seplen) {
-    for (std::size_t i = 0; i < request.separators.size(); ++i) {
-      const std::string& separator = request.separators[i];
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view separator = i == 0 ? shortest : request.separators[i];
       const std::size_t found = buffer_.find(separator, static_cast<std::size_t>(request.offset));
       if (found == detail::ByteBuffer::npos) continue;
       const auto end = static_cast<std::int64_t>(found + separator.size());
@@ -298,31 +335,9 @@ Future<void> StreamReader::begin_wait(Kind kind) {
     paused_ = false;
     transport_->resume_reading();
   }
-  waiter_.emplace(get_running_loop());
+  waiter_ = std::make_shared<detail::FutureState<void>>(get_running_loop());
   waiter_->set_static_label(wait_label(kind));
-  return *waiter_;
-}
-
-Task<std::string> StreamReader::wait_and_retry(ReadRequest request) {
-  for (;;) {
-    std::exception_ptr failure;
-    {
-      Future<void> waiter = begin_wait(request.kind);
-      WaiterReset reset{waiter_};
-      try {
-        co_await waiter;
-      } catch (...) {
-        failure = std::current_exception();
-      }
-    }
-    if (failure) {
-      if (request.kind == Kind::readline) co_return readline_recover(failure);
-      std::rethrow_exception(failure);
-    }
-    request.waited = true;
-    std::string result;
-    if (attempt(request, false, result)) co_return result;
-  }
+  return Future<void>(waiter_);
 }
 
 Task<std::string> StreamReader::read_all() {

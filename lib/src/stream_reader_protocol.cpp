@@ -8,24 +8,35 @@
 
 namespace aiostreams {
 
-namespace {
-// Keeps the callback alive for as long as the handler runs: its frame refers to the callable.
-Task<void> run_handler(std::shared_ptr<const ClientConnectedCallback> callback, std::shared_ptr<StreamReader> reader,
-                       std::shared_ptr<StreamWriter> writer) {
-  co_await std::get<ClientConnectedCoroutine>(*callback)(std::move(reader), std::move(writer));
-}
-}  // namespace
-
 StreamReaderProtocol::StreamReaderProtocol(Loop& loop, std::shared_ptr<StreamReader> reader,
                                            std::shared_ptr<const ClientConnectedCallback> callback)
-    : loop_(&loop), reader_(reader), callback_(std::move(callback)), closed_(loop) {
+    : loop_(&loop), reader_(reader), callback_(std::move(callback)) {
   if (callback_) strong_reader_ = std::move(reader);
-  closed_.set_static_label("StreamWriter.wait_closed(): the connection is still open");
 }
 
 StreamReaderProtocol::~StreamReaderProtocol() {
   // As CPython's __del__: a close error nobody awaited is not reported as unretrieved.
-  if (closed_.done() && !closed_.cancelled()) (void)closed_.exception();
+  if (closed_ && closed_->done() && !closed_->cancelled()) (void)closed_->exception();
+}
+
+Future<void> StreamReaderProtocol::close_waiter() const {
+  // CPython creates it with the protocol; here it is made when first asked for (most
+  // connections never are), completed already if the connection is gone.
+  if (!closed_) {
+    closed_ = std::make_shared<detail::FutureState<void>>(*loop_);
+    closed_->set_static_label("StreamWriter.wait_closed(): the connection is still open");
+    if (connection_lost_) complete_close_waiter();
+  }
+  return Future<void>(closed_);
+}
+
+void StreamReaderProtocol::complete_close_waiter() const {
+  if (!closed_ || closed_->done()) return;
+  if (lost_error_) {
+    closed_->set_exception(lost_error_);
+  } else {
+    closed_->set_result();
+  }
 }
 
 void StreamReaderProtocol::connection_made(std::shared_ptr<Transport> transport) {
@@ -51,21 +62,32 @@ void StreamReaderProtocol::start_client_callback(const std::shared_ptr<Transport
     }
     return;
   }
-  Future<void> task = create_task(*loop_, run_handler(callback_, std::move(reader), std::move(writer)));
-  Loop* loop = loop_;
+  // The coroutine function is called here, as CPython calls client_connected_cb in
+  // connection_made; its task starts on the next iteration.
+  Task<void> body;
+  try {
+    body = std::get<ClientConnectedCoroutine>(*callback_)(std::move(reader), std::move(writer));
+  } catch (...) {
+    loop_->call_exception_handler({"Unhandled exception in client_connected_cb", std::current_exception()});
+    transport->close();
+    return;
+  }
+  Future<void> task = create_task(*loop_, std::move(body));
   std::weak_ptr<Transport> weak_transport = transport;
-  task.add_done_callback([task, loop, weak_transport] {
+  // The callback object stays alive until the task is done (a coroutine lambda's frame
+  // refers to it), held by this done-callback.
+  task.add_done_callback([task, weak_transport, callback = callback_] {
     auto live = weak_transport.lock();
     if (task.cancelled()) {
       if (live) live->close();
       return;
     }
     if (auto error = task.exception()) {
-      loop->call_exception_handler({"Unhandled exception in client_connected_cb", error});
+      task.loop().call_exception_handler({"Unhandled exception in client_connected_cb", error});
       if (live) live->close();
     }
   });
-  handler_task_ = task;
+  handler_task_ = task.state();
 }
 
 void StreamReaderProtocol::connection_lost(std::exception_ptr error) {
@@ -76,15 +98,10 @@ void StreamReaderProtocol::connection_lost(std::exception_ptr error) {
       reader->feed_eof();
     }
   }
-  if (!closed_.done()) {
-    if (error) {
-      closed_.set_exception(error);
-    } else {
-      closed_.set_result();
-    }
-  }
   // FlowControlMixin.connection_lost: wake paused drains (a clean close lets them return).
   connection_lost_ = true;
+  lost_error_ = error;
+  complete_close_waiter();
   if (paused_) {
     for (auto& waiter : drain_waiters_) {
       if (waiter.done()) continue;

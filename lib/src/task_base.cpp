@@ -26,7 +26,7 @@ TaskBase& require_current_task(const char* what) {
 
 TaskBase::TaskBase(Loop& loop) : loop_(&loop) {
   if (running_task != nullptr) context_ = running_task->context_;
-  name_ = "Task-" + std::to_string(++loop.tasks_created_);
+  number_ = ++loop.tasks_created_;
   prev_ = loop.tasks_tail_;
   if (prev_ != nullptr) {
     prev_->next_ = this;
@@ -65,14 +65,28 @@ void TaskBase::throw_if_must_cancel() {
 
 void TaskBase::suspend_on(FutureBase& awaited, std::coroutine_handle<> handle) {
   waiting_on_ = &awaited;
-  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  std::shared_ptr<FutureBase> self = shared_future();
   awaited.add_done_callback([self = std::move(self), this, handle] { resume(handle); });
   // A cancel that arrived while the task ran is delivered by cancelling what it now awaits.
   if (must_cancel_ && awaited.cancel()) must_cancel_ = false;
 }
 
+void TaskBase::suspend_on(FutureBase& awaited, WakeStep& step) {
+  waiting_on_ = &awaited;
+  // Two pointers: std::function keeps them inline, so waiting allocates nothing here. The
+  // step holds the task alive instead (see the declaration).
+  awaited.add_done_callback([this, &step] {
+    TaskBase* previous = running_task;
+    running_task = this;
+    waiting_on_ = nullptr;
+    step.wake();  // may release the last reference to this task: nothing of it is used after
+    running_task = previous;
+  });
+  if (must_cancel_ && awaited.cancel()) must_cancel_ = false;
+}
+
 void TaskBase::yield_to_loop(std::coroutine_handle<> handle) {
-  std::shared_ptr<FutureBase> self = future().shared_from_this();
+  std::shared_ptr<FutureBase> self = shared_future();
   loop_->call_soon([self = std::move(self), this, handle] { resume(handle); });
 }
 

@@ -1,6 +1,7 @@
 // StreamReader: asyncio.StreamReader, with CPython 3.13's exact semantics.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
@@ -22,33 +23,51 @@ class StreamReader;
 
 namespace detail {
 
-/// readuntil's separators, shortest first (a stable sort by length: CPython's rule).
-/// The first one is stored inline, so the usual single separator costs no allocation.
+/// readuntil's separators, shortest first (a stable sort by length: CPython's rule). Every
+/// read call carries one in the caller's coroutine frame, so it is small: one separator of
+/// up to 14 bytes (the usual "\n", "\r\n") is stored inline, anything else on the heap.
 class SeparatorList {
  public:
   SeparatorList() = default;
-  explicit SeparatorList(std::string_view single) : first_(single), count_(1) {}
+  explicit SeparatorList(std::string_view single) {
+    if (single.size() > inline_.size()) {
+      set_heap(single);
+      return;
+    }
+    single.copy(inline_.data(), single.size());
+    inline_size_ = static_cast<std::uint8_t>(single.size());
+  }
   explicit SeparatorList(std::vector<std::string> separators);
 
-  std::size_t size() const noexcept { return count_; }
-  bool empty() const noexcept { return count_ == 0; }
-  const std::string& operator[](std::size_t i) const noexcept { return i == 0 ? first_ : rest_[i - 1]; }
-  const std::string& shortest() const noexcept { return first_; }
-  const std::string& longest() const noexcept { return rest_.empty() ? first_ : rest_.back(); }
+  std::size_t size() const noexcept { return heap_ ? heap_->size() : inline_size_ != kNone ? 1 : 0; }
+  bool empty() const noexcept { return size() == 0; }
+  std::string_view operator[](std::size_t i) const noexcept {
+    return heap_ ? std::string_view((*heap_)[i]) : std::string_view(inline_.data(), inline_size_);
+  }
 
  private:
-  std::string first_;
-  std::vector<std::string> rest_;
-  std::size_t count_ = 0;
+  void set_heap(std::string_view single);
+
+  static constexpr std::uint8_t kNone = 0xff;
+  std::array<char, 14> inline_{};
+  std::uint8_t inline_size_ = kNone;                 // kNone: no inline separator
+  std::unique_ptr<std::vector<std::string>> heap_;  // the separators, when not inline
 };
 
 /// One read call's parameters and progress (CPython's locals in readuntil etc.).
 struct ReadRequest {
   enum class Kind : std::uint8_t { read, read_all, readline, readuntil, readexactly };
-  Kind kind = Kind::read;
-  std::int64_t n = 0;
+  ReadRequest() = default;
+  ReadRequest(Kind k, std::int64_t count) : n(count), kind(k) {}
+  ReadRequest(Kind k, std::string_view separator) : separators(separator), offset(0), kind(k) {}
+  ReadRequest(Kind k, SeparatorList list) : separators(std::move(list)), offset(0), kind(k) {}
+
   SeparatorList separators;  // readuntil and readline
-  std::int64_t offset = 0;   // readuntil: bytes known not to hold a separator
+  union {
+    std::int64_t n = 0;      // read, readexactly
+    std::int64_t offset;     // readuntil, readline: bytes known not to hold a separator
+  };
+  Kind kind = Kind::read;
   bool waited = false;       // read(n): it waits at most once
 };
 
@@ -56,28 +75,54 @@ struct ReadRequest {
 
 /// The awaitable a read call returns. `co_await` it for the bytes.
 /// When the buffer already satisfies the call (or it fails at once) it completes inside
-/// co_await without suspending, without allocating a coroutine frame and without passing
-/// through the loop. Otherwise the current task waits for data.
-class [[nodiscard]] ReadOperation {
+/// co_await without suspending, without allocating and without passing through the loop.
+/// Otherwise the current task waits on the reader's waiter future; each time it completes
+/// the call is retried right here (no coroutine frame of its own), waiting again if the
+/// data is still not enough.
+class [[nodiscard]] ReadOperation final : private detail::WakeStep {
  public:
-  ReadOperation(StreamReader& reader, detail::ReadRequest request)
-      : reader_(&reader), request_(std::move(request)) {}
+  /// Builds the request in place (ReadRequest's arguments): a moved SeparatorList would be
+  /// copied byte-wise and read back at once, which stalls store forwarding on every call.
+  template <class... RequestArgs>
+  explicit ReadOperation(StreamReader& reader, RequestArgs&&... request)
+      : reader_(&reader), request_(std::forward<RequestArgs>(request)...) {}
+  ReadOperation(ReadOperation&&) = default;
+  ReadOperation& operator=(ReadOperation&&) = delete;
+  /// Withdraws a wait that never completed (the awaiting coroutine was destroyed).
+  ~ReadOperation() {
+    if (waiting_) withdraw();
+  }
 
   bool await_ready();
   bool await_suspend(std::coroutine_handle<> awaiting);
   std::string await_resume();
 
  private:
+  // CPython's _wait_for_data: a new waiter on the reader, the task suspended on it.
+  void wait();
+  // The waiter completed: CPython's loop body after `await self._wait_for_data(...)`.
+  void wake() noexcept override;
+  void withdraw() noexcept;
+
   StreamReader* reader_;
   detail::ReadRequest request_;
-  std::string value_;          // the result, when it was ready at once
-  Task<std::string> waiting_;  // the slow path, only when the call must wait
+  std::string value_;                  // the result
+  // Or the error, on the heap: errors are rare, and ~exception_ptr is an out-of-line call in
+  // libstdc++ 12 that every read would pay.
+  std::unique_ptr<std::exception_ptr> error_;
+  struct Waiting {
+    std::shared_ptr<detail::FutureState<void>> waiter;
+    std::shared_ptr<detail::FutureBase> task;  // held alive while it waits
+  };
+  std::optional<Waiting> waiting_;  // one flag for the read that never waits to check
+  std::coroutine_handle<> awaiting_;
+  Task<std::string> read_all_;         // read(-1) runs as a coroutine
 };
 
 /// The awaitable of StreamReader::next_line(): a line, or nullopt at EOF.
 class [[nodiscard]] NextLineOperation {
  public:
-  explicit NextLineOperation(ReadOperation readline) : readline_(std::move(readline)) {}
+  explicit NextLineOperation(StreamReader& reader) : readline_(reader, detail::ReadRequest::Kind::readline, "\n") {}
   bool await_ready() { return readline_.await_ready(); }
   bool await_suspend(std::coroutine_handle<> awaiting) { return readline_.await_suspend(awaiting); }
   std::optional<std::string> await_resume() {
@@ -161,7 +206,7 @@ class StreamReader {
   /// asyncio's `async for line in reader`:
   ///   while (auto line = co_await reader.next_line()) { ... }
   /// Ends (nullopt) at EOF; a limit overrun or stored exception propagates.
-  NextLineOperation next_line() { return NextLineOperation(readline()); }
+  NextLineOperation next_line() { return NextLineOperation(*this); }
 
   std::int64_t limit() const noexcept { return limit_; }
   /// Bytes buffered and not yet read.
@@ -189,8 +234,7 @@ class StreamReader {
   void feed_owned(std::string&& data);
   void check_start(const detail::ReadRequest& request) const;
 
-  // The slow paths: coroutines that wait for data and retry.
-  Task<std::string> wait_and_retry(detail::ReadRequest request);
+  // read(-1): a coroutine of read(limit) calls.
   Task<std::string> read_all();
   // CPython's _wait_for_data up to the await: checks and returns the new waiter.
   Future<void> begin_wait(detail::ReadRequest::Kind kind);
@@ -202,7 +246,7 @@ class StreamReader {
   bool eof_ = false;
   bool paused_ = false;
   std::exception_ptr exception_;
-  std::optional<Future<void>> waiter_;
+  std::shared_ptr<detail::FutureState<void>> waiter_;  // CPython's _waiter
   std::shared_ptr<ReadTransport> transport_;
 };
 

@@ -49,12 +49,13 @@ class StreamReaderProtocol final : public Protocol, public std::enable_shared_fr
   /// Waits until writing resumes or the connection is lost.
   Task<void> drain_wait();
   /// The future wait_closed() awaits: done when the connection is lost.
-  Future<void> close_waiter() const { return closed_; }
+  Future<void> close_waiter() const;
   bool has_client_callback() const noexcept { return callback_ != nullptr; }
   Loop& loop() const noexcept { return *loop_; }
 
  private:
   void start_client_callback(const std::shared_ptr<Transport>& transport);
+  void complete_close_waiter() const;
 
   Loop* loop_;
   std::weak_ptr<StreamReader> reader_;
@@ -62,11 +63,12 @@ class StreamReaderProtocol final : public Protocol, public std::enable_shared_fr
   std::shared_ptr<const ClientConnectedCallback> callback_;
   std::shared_ptr<Transport> transport_;
   bool over_ssl_ = false;
-  Future<void> closed_;
-  std::optional<Future<void>> handler_task_;
   // FlowControlMixin
   bool paused_ = false;
   bool connection_lost_ = false;
+  mutable std::shared_ptr<detail::FutureState<void>> closed_;  // made by close_waiter()
+  std::exception_ptr lost_error_;                               // what connection_lost() got
+  std::shared_ptr<detail::FutureState<void>> handler_task_;     // CPython's _task
   std::vector<Future<void>> drain_waiters_;
 };
 

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <coroutine>
 #include <exception>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -26,7 +27,7 @@ class PromiseBase {
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> handle) const noexcept {
       PromiseBase& promise = handle.promise();
       if (promise.root_ != nullptr) {
-        promise.root_->root_finished();
+        promise.root_->root_finished();  // destroys this frame: nothing of it is used after
         return std::noop_coroutine();
       }
       if (promise.finished_inline_ != nullptr) {
@@ -149,14 +150,15 @@ inline Task<void> Promise<void>::get_return_object() noexcept {
 
 /// A scheduled task: a future whose result comes from running a Task<T> on the loop.
 template <class T>
-class TaskState final : public FutureState<T>, public TaskBase {
+class TaskState final : public FutureState<T>, public TaskBase, public std::enable_shared_from_this<TaskState<T>> {
  public:
   TaskState(Loop& loop, Task<T> body) : FutureState<T>(loop), TaskBase(loop), body_(std::move(body)) {
-    this->description_ = "Task";
+    this->mark_as_task();
     body_.handle().promise().set_root(this);
   }
 
   FutureBase& future() noexcept override { return *this; }
+  std::shared_ptr<FutureBase> shared_future() noexcept override { return this->shared_from_this(); }
   bool cancel() override { return request_cancel(); }
 
   /// The first step: runs the body unless it was cancelled before it started.
@@ -170,29 +172,40 @@ class TaskState final : public FutureState<T>, public TaskBase {
   }
 
   void root_finished() noexcept override {
-    // A body that returned normally while a cancel was pending still ends cancelled, as in
-    // asyncio (Task.__step checks _must_cancel at StopIteration); an exception wins over it.
+    // The outcome leaves the frame, then the frame goes, as a finished coroutine's does in
+    // Python: what its parameters and locals held (a StreamWriter, ...) is let go now, not
+    // when the last reference to the task goes (which may be held by one of those).
+    std::optional<Stored<T>> value;
+    std::exception_ptr error;
     try {
       if constexpr (std::is_void_v<T>) {
         body_.handle().promise().take();
-        if (!consume_must_cancel()) {
-          this->set_result();
-          return;
-        }
+        value.emplace();
       } else {
-        auto value = body_.handle().promise().take();
-        if (!consume_must_cancel()) {
-          this->set_result(std::move(value));
-          return;
-        }
+        value.emplace(body_.handle().promise().take());
       }
-      this->finish(FutureBase::State::cancelled);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    body_ = Task<T>();  // destroys the frame, suspended at its final suspend point
+    // A body that returned normally while a cancel was pending still ends cancelled, as in
+    // asyncio (Task.__step checks _must_cancel at StopIteration); an exception wins over it.
+    try {
+      if (error) std::rethrow_exception(error);
+      if (consume_must_cancel()) {
+        this->finish(FutureBase::State::cancelled);
+      } else if constexpr (std::is_void_v<T>) {
+        this->set_result();
+      } else {
+        this->set_result(std::move(*value));
+      }
     } catch (const CancelledError&) {
       this->finish(FutureBase::State::cancelled);
     } catch (...) {
       this->set_exception(std::current_exception());
     }
   }
+
 
 
   void destroy_coroutine() noexcept override { body_ = Task<T>(); }

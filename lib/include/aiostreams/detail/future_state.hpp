@@ -22,7 +22,7 @@ struct Unit {};
 template <class T>
 using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
 
-class FutureBase : public std::enable_shared_from_this<FutureBase> {
+class FutureBase {
  public:
   enum class State : std::uint8_t { pending, finished, cancelled };
   using CallbackId = std::uint64_t;
@@ -59,34 +59,63 @@ class FutureBase : public std::enable_shared_from_this<FutureBase> {
   bool remove_done_callback(CallbackId id);
 
   /// Used by the loop when destroying pending tasks: drops callbacks without running them.
-  void drop_callbacks() noexcept { callbacks_.clear(); }
+  void drop_callbacks() noexcept {
+    first_callback_ = nullptr;
+    has_first_callback_ = false;
+    more_callbacks_.clear();
+  }
 
   /// What this future stands for, for deadlock reports ("StreamReader.readline() waiting
   /// for data"). Empty by default.
   void set_label(std::string label) {
-    label_ = std::move(label);
-    static_label_ = nullptr;
+    auto owned = std::make_unique<std::string>(std::move(label));
+    drop_label();
+    label_.owned = owned.release();
+    label_owned_ = true;
   }
   /// The same for a string literal: no allocation (for labels set on hot paths).
-  void set_static_label(const char* label) noexcept { static_label_ = label; }
-  std::string_view label() const noexcept { return static_label_ != nullptr ? std::string_view(static_label_) : label_; }
+  void set_static_label(const char* label) noexcept {
+    drop_label();
+    label_.literal = label;
+  }
+  std::string_view label() const noexcept {
+    if (label_owned_) return *label_.owned;
+    return label_.literal != nullptr ? std::string_view(label_.literal) : std::string_view();
+  }
 
  protected:
   /// Moves to `state` and schedules every callback.
   void finish(State state);
   void check_settable() const;
 
-  const char* description_ = "Future";  // for "<description> exception was never retrieved"
+  /// "Task exception was never retrieved" instead of "Future ...".
+  void mark_as_task() noexcept { is_task_ = true; }
 
  private:
+  // (Ordered to leave no padding: every task and every waiting read has one of these.)
   Loop* loop_;
   State state_ = State::pending;
   bool retrieved_ = false;
+  bool has_first_callback_ = false;
+  bool is_task_ = false;
+  bool label_owned_ = false;
   std::exception_ptr error_;
-  CallbackId next_callback_id_ = 0;
-  std::vector<std::pair<CallbackId, Callback>> callbacks_;
-  std::string label_;
-  const char* static_label_ = nullptr;
+  // The callbacks in the order they were added: nearly every future has exactly one (the
+  // task awaiting it), kept inline so that awaiting allocates no vector.
+  CallbackId first_callback_id_ = 0;
+  Callback first_callback_;
+  std::vector<std::pair<CallbackId, Callback>> more_callbacks_;
+  // A literal (set_static_label) or a string of ours (set_label, rare): one pointer, as
+  // every task and every waiting read has a future.
+  union Label {
+    const char* literal = nullptr;
+    std::string* owned;
+  } label_;
+  void drop_label() noexcept {
+    if (label_owned_) delete label_.owned;
+    label_owned_ = false;
+    label_.literal = nullptr;
+  }
 };
 
 template <class T>
@@ -97,18 +126,23 @@ class FutureState : public FutureBase {
   template <class... Args>
   void set_result(Args&&... args) {
     check_settable();
-    value_.emplace(std::forward<Args>(args)...);
+    if constexpr (!std::is_void_v<T>) value_.emplace(std::forward<Args>(args)...);
     finish(State::finished);
   }
 
   /// The result: a reference to the stored value (throws as rethrow_if_failed()).
   Stored<T>& result() {
     rethrow_if_failed();
-    return *value_;
+    if constexpr (std::is_void_v<T>) {
+      return value_;
+    } else {
+      return *value_;
+    }
   }
 
  private:
-  std::optional<Stored<T>> value_;
+  // A Future<void> stores nothing: finished without an error is its result.
+  [[no_unique_address]] std::conditional_t<std::is_void_v<T>, Unit, std::optional<Stored<T>>> value_;
 };
 
 }  // namespace aiostreams::detail

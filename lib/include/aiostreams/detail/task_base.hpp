@@ -13,6 +13,18 @@ struct TaskContext;
 
 namespace aiostreams::detail {
 
+/// An awaiter that runs its own step when the future it waits on completes, instead of
+/// having its coroutine resumed: it can then wait again without a coroutine frame of its
+/// own (a read that got too little data). wake() runs as part of the task and must end by
+/// resuming the awaiting coroutine or by suspending the task again.
+class WakeStep {
+ public:
+  virtual void wake() noexcept = 0;
+
+ protected:
+  ~WakeStep() = default;
+};
+
 class TaskBase {
  public:
   explicit TaskBase(Loop& loop);
@@ -22,6 +34,8 @@ class TaskBase {
 
   /// The future side of this task (the same object).
   virtual FutureBase& future() noexcept = 0;
+  /// A strong reference to it (tasks, unlike plain futures, know their shared_ptr).
+  virtual std::shared_ptr<FutureBase> shared_future() noexcept = 0;
   /// Called once by the root coroutine's final suspend: stores its outcome in the future.
   virtual void root_finished() noexcept = 0;
   /// Destroys the coroutine of a task that will never run again (loop shutdown).
@@ -43,6 +57,10 @@ class TaskBase {
   /// Registers this task as waiting on `awaited` and arranges to resume `handle` when it
   /// completes (the wake-up goes through the loop's ready queue).
   void suspend_on(FutureBase& awaited, std::coroutine_handle<> handle);
+  /// The same, calling step.wake() (as part of this task) instead of resuming a coroutine.
+  /// Unlike the coroutine form, the wake-up does not hold the task: the step must, from
+  /// here until it is woken (shared_future()), as asyncio's pending callback does.
+  void suspend_on(FutureBase& awaited, WakeStep& step);
   /// Schedules `handle` to resume on the next loop iteration (asyncio's bare yield).
   void yield_to_loop(std::coroutine_handle<> handle);
 
@@ -50,8 +68,8 @@ class TaskBase {
   /// The future the task is suspended on, or nullptr (running, ready, or yielding).
   const FutureBase* waiting_on() const noexcept { return waiting_on_; }
   /// "Task-N", numbered per loop in creation order (asyncio's default task names).
-  const std::string& name() const noexcept { return name_; }
-  void set_name(std::string name) { name_ = std::move(name); }
+  std::string name() const { return name_ ? *name_ : "Task-" + std::to_string(number_); }
+  void set_name(std::string name) { name_ = std::make_unique<std::string>(std::move(name)); }
 
   /// The task-local context (see task_context.hpp), inherited at creation.
   const std::shared_ptr<const TaskContext>& context() const noexcept { return context_; }
@@ -63,7 +81,8 @@ class TaskBase {
   FutureBase* waiting_on_ = nullptr;  // asyncio's _fut_waiter
   bool must_cancel_ = false;
   std::shared_ptr<const TaskContext> context_;
-  std::string name_;
+  std::uint64_t number_;               // N of the default name
+  std::unique_ptr<std::string> name_;  // set_name()
   TaskBase* prev_ = nullptr;  // the loop's list of live tasks
   TaskBase* next_ = nullptr;
 };
