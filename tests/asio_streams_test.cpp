@@ -16,6 +16,7 @@
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
+#include "echo_handlers.hpp"
 
 using aiostreams::AsioLoop;
 using aiostreams::Future;
@@ -23,6 +24,7 @@ using aiostreams::Server;
 using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
+using aiostreams::testing::echo_lines;
 using ReaderPtr = std::shared_ptr<StreamReader>;
 using WriterPtr = std::shared_ptr<StreamWriter>;
 
@@ -53,17 +55,6 @@ void run_bounded(F&& body) {
 }
 
 // Echoes lines until EOF, then closes.
-Task<void> echo_lines(ReaderPtr reader, WriterPtr writer) {
-  for (;;) {
-    std::string line = co_await reader->readline();
-    if (line.empty()) break;
-    writer->write(line);
-    co_await writer->drain();
-  }
-  writer->close();
-  co_await writer->wait_closed();
-}
-
 // (References, not values: GCC 12 mishandles by-value coroutine arguments built inside a
 // co_await expression — it may destroy or move them twice.)
 Task<std::string> echo_once(const aiostreams::StreamPair& pair, const char* text) {

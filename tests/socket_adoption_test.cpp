@@ -28,6 +28,7 @@
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
+#include "echo_handlers.hpp"
 #include "test_certificates.hpp"
 
 using aiostreams::AsioLoop;
@@ -39,6 +40,7 @@ using aiostreams::StreamPair;
 using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
+using aiostreams::testing::echo_lines;
 using ReaderPtr = std::shared_ptr<StreamReader>;
 using WriterPtr = std::shared_ptr<StreamWriter>;
 
@@ -134,17 +136,6 @@ struct TempDir {
   std::string file(const char* name) const { return (path / name).string(); }
   std::filesystem::path path;
 };
-
-Task<void> echo_lines(ReaderPtr reader, WriterPtr writer) {
-  for (;;) {
-    std::string line = co_await reader->readline();
-    if (line.empty()) break;
-    writer->write(line);
-    co_await writer->drain();
-  }
-  writer->close();
-  co_await writer->wait_closed();
-}
 
 // The overloads without host/port/path must not make the existing calls ambiguous (an
 // ambiguous call here fails the build).

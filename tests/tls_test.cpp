@@ -19,6 +19,7 @@
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
+#include "echo_handlers.hpp"
 #include "test_certificates.hpp"
 
 using aiostreams::AsioLoop;
@@ -27,6 +28,7 @@ using aiostreams::SslContext;
 using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
+using aiostreams::testing::echo_lines;
 using ReaderPtr = std::shared_ptr<StreamReader>;
 using WriterPtr = std::shared_ptr<StreamWriter>;
 using ContextPtr = std::shared_ptr<SslContext>;
@@ -69,17 +71,6 @@ struct Reports {
 // Waits (bounded) until `count` reports arrived.
 Task<void> wait_for_reports(const Reports& reports, std::size_t count) {
   for (int i = 0; i < 400 && reports.messages.size() < count; ++i) co_await aiostreams::sleep(0.005);
-}
-
-Task<void> echo_lines(ReaderPtr reader, WriterPtr writer) {
-  for (;;) {
-    std::string line = co_await reader->readline();
-    if (line.empty()) break;
-    writer->write(line);
-    co_await writer->drain();
-  }
-  writer->close();
-  co_await writer->wait_closed();
 }
 
 int first_port(const Server& server) { return server.sockets().at(0).port; }
