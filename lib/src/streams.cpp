@@ -37,25 +37,12 @@ Task<StreamPair> open_unix_connection(std::string path, ConnectOptions options) 
   co_return make_pair_for(transport, reader, protocol);
 }
 
-// The sock= forms: no host, port or path; the loop takes options.sock (or says it is missing).
-Task<StreamPair> open_connection(ConnectOptions options) {
-  Loop& loop = get_running_loop();
-  auto reader = std::make_shared<StreamReader>(options.limit);
-  auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
-  ProtocolFactory factory = [protocol] { return protocol; };
-  std::string none;  // no host or path: named, see open_connection above
-  auto transport = co_await loop.create_connection(std::move(factory), std::move(none), 0, options);
-  co_return make_pair_for(transport, reader, protocol);
-}
+// The sock= forms: no host, port or path (Python's None); the loop takes options.sock, or
+// says it is missing.
+Task<StreamPair> open_connection(ConnectOptions options) { return open_connection({}, 0, std::move(options)); }
 
 Task<StreamPair> open_unix_connection(ConnectOptions options) {
-  Loop& loop = get_running_loop();
-  auto reader = std::make_shared<StreamReader>(options.limit);
-  auto protocol = std::make_shared<StreamReaderProtocol>(loop, reader);
-  ProtocolFactory factory = [protocol] { return protocol; };
-  std::string none;  // no host or path: named, see open_connection above
-  auto transport = co_await loop.create_unix_connection(std::move(factory), std::move(none), options);
-  co_return make_pair_for(transport, reader, protocol);
+  return open_unix_connection({}, std::move(options));
 }
 
 namespace detail {
@@ -77,23 +64,17 @@ Task<std::shared_ptr<Server>> start_unix_server(std::shared_ptr<const ClientConn
 
 Task<std::shared_ptr<Server>> start_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
                                                    ServerOptions options) {
-  Loop& loop = get_running_loop();
   if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
   // Here, not in the loop: to Loop::create_server, host "" and port 0 mean "every
   // interface, any port" (Python's host=None, port=0), a valid request without a sock.
   if (!options.sock) throw ValueError("Neither host/port nor sock were specified");
-  ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
-  std::string none;  // no host or path: named, see open_connection above
-  co_return co_await loop.create_server(std::move(factory), std::move(none), 0, options);
+  std::string none;  // named, not a temporary inside co_await (GCC 12; see open_connection)
+  co_return co_await start_server(std::move(callback), std::move(none), 0, std::move(options));
 }
 
 Task<std::shared_ptr<Server>> start_unix_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
                                                         ServerOptions options) {
-  Loop& loop = get_running_loop();
-  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
-  ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
-  std::string none;  // no host or path: named, see open_connection above
-  co_return co_await loop.create_unix_server(std::move(factory), std::move(none), options);
+  return start_unix_server(std::move(callback), {}, std::move(options));
 }
 }  // namespace detail
 
