@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/stream_reader.hpp"

@@ -4,11 +4,13 @@
 #   find_package(aiostreams REQUIRED)
 #   target_link_libraries(app PRIVATE aiostreams::aiostreams)   # and aiostreams::sim
 #
+# or one layer: aiostreams::core, ::streams, ::tls, ::asio, ::sim.
+#
 # Included at the end of the top-level CMakeLists.txt, when every target exists.
 #
 # What gets installed:
-#   include/aiostreams/...                   lib/include and sim/include, plus version.hpp
-#   lib/libaiostreams.a, lib/libaiostreams_sim.a
+#   include/aiostreams/...                   lib/*/include and sim/include, plus version.hpp
+#   lib/libaiostreams_{core,streams,tls,asio,sim}.a
 #   lib/cmake/aiostreams/aiostreamsConfig.cmake, ...ConfigVersion.cmake, aiostreamsTargets*.cmake
 #
 # Asio is a private, header-only dependency, and no public header names an Asio type. For a static
@@ -32,7 +34,7 @@ set(AIOSTREAMS_GENERATED_INCLUDE_DIR "${PROJECT_BINARY_DIR}/generated/include")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/version.hpp.in"
   "${AIOSTREAMS_GENERATED_INCLUDE_DIR}/aiostreams/version.hpp" @ONLY)
 # (The installed include directory comes from INCLUDES DESTINATION below.)
-target_include_directories(aiostreams PUBLIC $<BUILD_INTERFACE:${AIOSTREAMS_GENERATED_INCLUDE_DIR}>)
+target_include_directories(aiostreams_core PUBLIC $<BUILD_INTERFACE:${AIOSTREAMS_GENERATED_INCLUDE_DIR}>)
 
 # --- keep build-only dependencies out of the export ----------------------------------------------
 # aiostreams_build_only_dependency(<target> <dependency>): in <target>'s link interface, wrap every
@@ -50,7 +52,7 @@ function(aiostreams_build_only_dependency target dependency)
   set_property(TARGET ${target} PROPERTY INTERFACE_LINK_LIBRARIES "${_interface}")
 endfunction()
 
-set(AIOSTREAMS_INSTALLED_TARGETS aiostreams aiostreams_sim)
+set(AIOSTREAMS_INSTALLED_TARGETS aiostreams_core aiostreams_streams aiostreams_tls aiostreams_asio aiostreams aiostreams_sim)
 foreach(_target IN LISTS AIOSTREAMS_INSTALLED_TARGETS)
   aiostreams_build_only_dependency(${_target} Asio::Asio)
 endforeach()
@@ -101,7 +103,10 @@ install(TARGETS ${AIOSTREAMS_INSTALLED_TARGETS}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 install(DIRECTORY
-    "${PROJECT_SOURCE_DIR}/lib/include/"
+    "${PROJECT_SOURCE_DIR}/lib/core/include/"
+    "${PROJECT_SOURCE_DIR}/lib/streams/include/"
+    "${PROJECT_SOURCE_DIR}/lib/tls/include/"
+    "${PROJECT_SOURCE_DIR}/lib/asio/include/"
     "${PROJECT_SOURCE_DIR}/sim/include/"
     "${AIOSTREAMS_GENERATED_INCLUDE_DIR}/"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}

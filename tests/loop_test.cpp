@@ -10,6 +10,7 @@
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/stream_reader.hpp"
+#include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/task_context.hpp"
 
 using aiostreams::ExceptionContext;
@@ -201,7 +202,7 @@ TEST_CASE("describe_pending_tasks names each waiting task and what it waits on")
   aiostreams::sim::SimLoop loop;
   aiostreams::StreamReader reader;
   auto waiting = [](aiostreams::StreamReader& r) -> aiostreams::Task<std::string> { co_return co_await r.readline(); };
-  auto context = std::make_shared<const aiostreams::TaskContext>(aiostreams::TaskContext{"client-1"});
+  auto context = std::make_shared<const aiostreams::sim::SimTaskContext>("client-1");
   auto task = aiostreams::create_task_in(loop, waiting(reader), context);
   loop.run_until_idle();
   const auto lines = loop.describe_pending_tasks();

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 
 namespace aiostreams::sim {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "aiostreams/detail/write_flow_control.hpp"
+#include "aiostreams/backend/write_flow_control.hpp"
 #include "aiostreams/server.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/sim_loop.hpp"

@@ -10,8 +10,7 @@
 
 #include "aiostreams/errors.hpp"
 #include "aiostreams/socket.hpp"
-#include "aiostreams/ssl_context.hpp"
-#include "aiostreams/task_context.hpp"
+#include "aiostreams/sim/spawn.hpp"
 #include "net_internal.hpp"
 
 namespace aiostreams::sim {
@@ -131,7 +130,7 @@ int Network::Impl::add_host(const std::string& name) {
 }
 
 int Network::Impl::current_host() {
-  const TaskContext* context = current_task_context();
+  const auto* context = dynamic_cast<const SimTaskContext*>(current_task_context());
   if (context == nullptr || context->host.empty()) return 0;
   return add_host(context->host);
 }

@@ -7,7 +7,7 @@
 
 #include "aiostreams/errors.hpp"
 #include "aiostreams/protocol.hpp"
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 
 namespace props::simnet {
 

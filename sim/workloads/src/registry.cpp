@@ -1,6 +1,6 @@
 #include <array>
 
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 #include "common.hpp"
 
 namespace aiostreams::sim::workloads {

@@ -97,7 +97,7 @@ class SimLoop final : public Loop {
   void set_buggify_enabled(bool on) noexcept { buggify_on_ = on; }
   bool buggify_enabled() const noexcept { return buggify_on_; }
   /// The decision for one call site.
-  bool buggify_site(const char* file, int line);
+  bool buggify_site(const char* file, int line) override;
 
  private:
   struct Timer {

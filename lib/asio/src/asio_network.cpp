@@ -682,4 +682,13 @@ Task<std::shared_ptr<Server>> AsioLoop::create_unix_server(ProtocolFactory facto
   co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
 }
 
+Task<std::shared_ptr<Transport>> AsioLoop::start_tls(std::shared_ptr<Transport> transport,
+                                                     std::shared_ptr<Protocol> protocol,
+                                                     std::shared_ptr<SslContext> sslcontext,
+                                                     const StartTlsOptions& options) {
+  return detail::start_tls(*this, std::move(transport), std::move(protocol), std::move(sslcontext),
+                           options.server_side, options.server_hostname.value_or(std::string()),
+                           options.ssl_handshake_timeout, options.ssl_shutdown_timeout);
+}
+
 }  // namespace aiostreams

@@ -56,8 +56,13 @@ class AsioLoop final : public Loop {
   Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
                                                    const ServerOptions& options) override;
 
+  /// loop.start_tls with the TLS engine (see Loop::start_tls).
+  Task<std::shared_ptr<Transport>> start_tls(std::shared_ptr<Transport> transport, std::shared_ptr<Protocol> protocol,
+                                             std::shared_ptr<SslContext> sslcontext,
+                                             const StartTlsOptions& options) override;
+
   /// The io_context behind the loop, for the backend's own transports (an opaque pointer
-  /// to asio::io_context; only lib/src knows its type).
+  /// to asio::io_context; only lib/asio/src knows its type).
   void* native_context() noexcept;
 
  private:

@@ -1,9 +1,10 @@
-// run(): asyncio.run.
+// run(loop, main) and run_until_complete: asyncio.run and loop.run_until_complete on a loop you
+// give (any backend). The default run(main), on a new AsioLoop, is in <aiostreams/run.hpp>.
 #pragma once
 
 #include <vector>
 
-#include "aiostreams/asio_loop.hpp"
+#include "aiostreams/errors.hpp"
 #include "aiostreams/task.hpp"
 
 namespace aiostreams {
@@ -41,13 +42,6 @@ T run(Loop& loop, Task<T> main) {
   } else {
     return run_until_complete(loop, future);
   }
-}
-
-/// run(main) on a new AsioLoop: the production default, like asyncio.run(main()).
-template <class T>
-T run(Task<T> main) {
-  AsioLoop loop;
-  return run(loop, std::move(main));
 }
 
 }  // namespace aiostreams

@@ -21,16 +21,15 @@
 #include <system_error>
 
 #include "aiostreams/asio_loop.hpp"
-#include "aiostreams/detail/write_flow_control.hpp"
+#include "aiostreams/backend/write_flow_control.hpp"
 #include "aiostreams/future.hpp"
 #include "aiostreams/protocol.hpp"
 #include "aiostreams/server.hpp"
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/task.hpp"
 #include "aiostreams/transport.hpp"
+#include "aiostreams/backend/tls_engine.hpp"
 #include "socket_write_buffer.hpp"
-
-struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace aiostreams::detail {
 
@@ -198,51 +197,5 @@ class AsioSocketTransport final : public Transport,
   bool write_wait_pending_ = false;
   bool lost_called_ = false;
 };
-
-// ---- TLS (asio_tls.cpp, asio_tls_context.cpp) ----------------------------------------------
-
-/// The private door into SslContext.
-struct SslContextAccess {
-  static ::ssl_ctx_st* native(SslContext& context) noexcept;
-  static bool check_hostname(const SslContext& context) noexcept;
-};
-
-/// Empties OpenSSL's (thread-local) error queue into one message: "[lib] reason; ...", or
-/// `fallback` when it is empty.
-std::string take_openssl_errors(const std::string& fallback);
-
-/// How one connection runs TLS.
-struct TlsParams {
-  std::shared_ptr<SslContext> context;
-  bool server_side = false;
-  /// SNI and the name (or IP address) the certificate must match; clients only.
-  std::string server_hostname;
-  double handshake_timeout = 60.0;
-  double shutdown_timeout = 30.0;
-};
-
-/// Checks TLS parameters as asyncio does before anything is connected: ValueError for a
-/// missing context, a non-positive timeout, or a client that checks host names without one.
-void check_tls_params(const TlsParams& params);
-
-/// CPython's SSLProtocol: the protocol of a plain transport that runs TLS over it (OpenSSL
-/// with memory BIOs) and presents `app_protocol` with a TLS transport. With
-/// call_connection_made, app_protocol.connection_made(tls transport) follows the handshake;
-/// `waiter` (if any) gets the TLS transport, or the handshake's error. Without a waiter a
-/// failed handshake goes to the loop's exception handler ("SSL handshake failed").
-std::shared_ptr<Protocol> make_tls_protocol(Loop& loop, std::shared_ptr<Protocol> app_protocol, TlsParams params,
-                                            std::optional<Future<std::shared_ptr<Transport>>> waiter,
-                                            bool call_connection_made);
-
-/// A server's protocol factory wrapped so that every accepted connection runs TLS.
-ProtocolFactory tls_server_factory(Loop& loop, ProtocolFactory factory, TlsParams params);
-
-/// loop.start_tls: upgrades an open plain transport in place (its protocol becomes the TLS
-/// engine; `protocol` keeps receiving the data) and returns the TLS transport once the
-/// handshake is done. On failure or cancellation the plain transport is closed.
-Task<std::shared_ptr<Transport>> start_tls(Loop& loop, std::shared_ptr<Transport> transport,
-                                           std::shared_ptr<Protocol> protocol, std::shared_ptr<SslContext> context,
-                                           bool server_side, std::string server_hostname, double handshake_timeout,
-                                           double shutdown_timeout);
 
 }  // namespace aiostreams::detail

@@ -5,7 +5,6 @@
 
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/detail/task_base.hpp"
-#include "aiostreams/server.hpp"
 #include "aiostreams/task_context.hpp"
 #include "aiostreams/errors.hpp"
 
@@ -81,7 +80,10 @@ std::vector<std::string> Loop::describe_pending_tasks() const {
   for (detail::TaskBase* task = tasks_head_; task != nullptr; task = task->next_) {
     if (task->future().done()) continue;
     std::string line = task->name();
-    if (task->context() && !task->context()->host.empty()) line += " [" + task->context()->host + "]";
+    if (task->context()) {
+      const std::string where = task->context()->describe();
+      if (!where.empty()) line += " [" + where + "]";
+    }
     const detail::FutureBase* awaited = task->waiting_on();
     if (awaited == nullptr) {
       line += ": ready or yielding (not waiting on a future)";
@@ -130,6 +132,12 @@ Task<std::shared_ptr<Transport>> Loop::create_unix_connection(ProtocolFactory, s
 
 Task<std::shared_ptr<Server>> Loop::create_unix_server(ProtocolFactory, std::string, const ServerOptions&) {
   throw NotImplementedError("this loop has no network");
+  co_return nullptr;
+}
+
+Task<std::shared_ptr<Transport>> Loop::start_tls(std::shared_ptr<Transport>, std::shared_ptr<Protocol>,
+                                                 std::shared_ptr<SslContext>, const StartTlsOptions&) {
+  throw NotImplementedError("this loop has no TLS engine");
   co_return nullptr;
 }
 

@@ -1,12 +1,11 @@
-#include "aiostreams/sim/buggify.hpp"
+#include "aiostreams/buggify.hpp"
 
 #include "aiostreams/loop.hpp"
-#include "aiostreams/sim/sim_loop.hpp"
 
-namespace aiostreams::sim {
+namespace aiostreams {
 
 bool buggify(const char* file, int line) noexcept {
-  auto* loop = dynamic_cast<SimLoop*>(current_loop());
+  Loop* loop = current_loop();
   if (loop == nullptr) return false;
   try {
     return loop->buggify_site(file, line);
@@ -15,4 +14,4 @@ bool buggify(const char* file, int line) noexcept {
   }
 }
 
-}  // namespace aiostreams::sim
+}  // namespace aiostreams

@@ -1,6 +1,6 @@
 // A context that tasks inherit from the task that created them, like a contextvars copy
-// in asyncio. The simulator uses it to know which simulated host a task runs on; on the
-// real backend it is unused.
+// in asyncio. The core only carries it: a backend derives its own (the simulator's
+// SimTaskContext names the simulated host a task runs on); the real backend sets none.
 #pragma once
 
 #include <memory>
@@ -11,8 +11,10 @@
 namespace aiostreams {
 
 struct TaskContext {
-  /// The simulated host the task runs on ("" = the default host).
-  std::string host;
+  virtual ~TaskContext() = default;
+  /// What describe_pending_tasks() shows in brackets after the task's name ("client-1"),
+  /// or "" for nothing.
+  virtual std::string describe() const { return {}; }
 };
 
 /// The running task's context, or nullptr (outside a task, or none was given).

@@ -15,7 +15,10 @@ template <class T>
 class Task;
 class Transport;
 class Server;
+class Protocol;
+class SslContext;
 struct ConnectOptions;
+struct StartTlsOptions;
 struct ServerOptions;
 using ProtocolFactory = std::function<std::shared_ptr<class Protocol>()>;
 
@@ -90,6 +93,19 @@ class Loop {
                                                                   const ConnectOptions& options);
   virtual Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
                                                            const ServerOptions& options);
+
+  /// asyncio's loop.start_tls: upgrades the open plain `transport` to TLS in place (its
+  /// protocol becomes the TLS engine; `protocol` receives the decrypted data) and returns the
+  /// TLS transport once the handshake is done. On failure or cancellation the plain transport
+  /// is closed. A loop without a TLS engine throws NotImplementedError.
+  virtual Task<std::shared_ptr<Transport>> start_tls(std::shared_ptr<Transport> transport,
+                                                     std::shared_ptr<Protocol> protocol,
+                                                     std::shared_ptr<SslContext> sslcontext,
+                                                     const StartTlsOptions& options);
+
+  /// Whether the fault point at file:line fires now (AIOSTREAMS_BUGGIFY, <aiostreams/buggify.hpp>).
+  /// Only the simulator says yes; every other loop is always false.
+  virtual bool buggify_site(const char* /*file*/, int /*line*/) { return false; }
 
   /// Replaces the handler for errors nobody awaited (nullptr restores the default, which
   /// prints the message and the exception to stderr).

@@ -1,4 +1,4 @@
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 
 #include <memory>
 

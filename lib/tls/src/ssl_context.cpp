@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "aiostreams/ssl_context.hpp"
-#include "detail_asio_net.hpp"
+#include "aiostreams/backend/tls_engine.hpp"
 
 namespace aiostreams {
 

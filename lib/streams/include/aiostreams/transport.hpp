@@ -11,23 +11,11 @@
 #include <string_view>
 #include <utility>
 
+#include "aiostreams/socket_address.hpp"
+
 namespace aiostreams {
 
 class Protocol;
-
-/// An endpoint: host and port for TCP (host is a numeric address), or a path for a Unix
-/// socket (Linux abstract names start with '\0'). What get_extra_info("peername") and
-/// ("sockname") return.
-struct SocketAddress {
-  std::string host;
-  int port = 0;
-  std::string path;
-
-  bool is_unix() const noexcept { return host.empty() && !path.empty(); }
-  /// "127.0.0.1:8888", "[::1]:8888" or the path.
-  std::string to_string() const;
-  friend bool operator==(const SocketAddress&, const SocketAddress&) = default;
-};
 
 /// The part of a transport a StreamReader drives: reading flow control. Pausing or
 /// resuming a closing transport, or one already in that state, does nothing.

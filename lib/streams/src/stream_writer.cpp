@@ -1,17 +1,9 @@
 #include "aiostreams/stream_writer.hpp"
 
+#include "aiostreams/connection_options.hpp"
 #include "aiostreams/sleep.hpp"
 
 namespace aiostreams {
-
-namespace detail {
-// loop.start_tls, defined with the TLS engine in asio_tls.cpp (declared again here so that the
-// streams layer includes no backend header).
-Task<std::shared_ptr<Transport>> start_tls(Loop& loop, std::shared_ptr<Transport> transport,
-                                           std::shared_ptr<Protocol> protocol, std::shared_ptr<SslContext> context,
-                                           bool server_side, std::string server_hostname, double handshake_timeout,
-                                           double shutdown_timeout);
-}  // namespace detail
 
 // ---- DrainOperation -----------------------------------------------------------------------
 
@@ -63,10 +55,9 @@ Task<void> StreamWriter::start_tls(std::shared_ptr<SslContext> sslcontext, std::
   co_await drain();
   std::shared_ptr<Transport> plain = transport_;
   std::shared_ptr<Protocol> protocol = protocol_;
-  std::string hostname = server_hostname.value_or(std::string());
-  auto upgraded = co_await detail::start_tls(protocol_->loop(), std::move(plain), std::move(protocol),
-                                             std::move(sslcontext), server_side, std::move(hostname),
-                                             ssl_handshake_timeout, ssl_shutdown_timeout);
+  StartTlsOptions options{server_side, std::move(server_hostname), ssl_handshake_timeout, ssl_shutdown_timeout};
+  auto upgraded = co_await protocol_->loop().start_tls(std::move(plain), std::move(protocol), std::move(sslcontext),
+                                                       options);
   transport_ = std::move(upgraded);
 }
 

@@ -23,7 +23,8 @@
 
 #include "aiostreams/errors.hpp"
 #include "aiostreams/loop.hpp"
-#include "detail_asio_net.hpp"
+#include "aiostreams/backend/tls_engine.hpp"
+#include "aiostreams/backend/write_flow_control.hpp"
 
 namespace aiostreams::detail {
 

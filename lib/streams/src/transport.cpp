@@ -4,12 +4,6 @@
 
 namespace aiostreams {
 
-std::string SocketAddress::to_string() const {
-  if (is_unix()) return path;
-  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
-  return host + ":" + std::to_string(port);
-}
-
 void Transport::writelines(std::span<const std::string_view> buffers) {
   std::string joined;
   for (auto buffer : buffers) joined.append(buffer);

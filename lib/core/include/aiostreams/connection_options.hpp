@@ -8,7 +8,7 @@
 #include <string>
 
 #include "aiostreams/socket.hpp"
-#include "aiostreams/transport.hpp"
+#include "aiostreams/socket_address.hpp"
 
 namespace aiostreams {
 
@@ -74,6 +74,16 @@ struct ServerOptions {
   /// socket's bound path on close if the file there is still the one it was at the start
   /// (as CPython 3.13). Only the Asio backend (the simulator raises NotImplementedError).
   Socket sock{};
+};
+
+/// Loop::start_tls (and StreamWriter::start_tls): asyncio's keyword arguments.
+struct StartTlsOptions {
+  /// Run the handshake as the TLS server.
+  bool server_side = false;
+  /// As ConnectOptions::server_hostname (clients only).
+  std::optional<std::string> server_hostname{};
+  double ssl_handshake_timeout{60.0};
+  double ssl_shutdown_timeout{30.0};
 };
 
 }  // namespace aiostreams
