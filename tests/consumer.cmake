@@ -30,7 +30,6 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
       "-DCONSUMER_GENERATOR=${CMAKE_GENERATOR}"
       "-DCONSUMER_CXX_COMPILER=${CMAKE_CXX_COMPILER}"
       "-DCONSUMER_CXX_FLAGS=${_consumer_cxx_flags}"
-      "-DAIOSTREAMS_PKGCONFIG_DIR=${AIOSTREAMS_INSTALL_PKGCONFIGDIR}"
       "-DASIO_INCLUDE_DIR=${Asio_INCLUDE_DIR}"
       "-DOPENSSL_INCLUDE_DIR=${OPENSSL_INCLUDE_DIR}"
       -P "${CMAKE_CURRENT_LIST_FILE}")
@@ -46,7 +45,7 @@ endif()
 
 # --- script mode: the steps -----------------------------------------------------------------------
 foreach(_var AIOSTREAMS_BUILD_DIR AIOSTREAMS_VERSION CONSUMER_SOURCE_DIR WORK_DIR CONSUMER_GENERATOR
-             CONSUMER_CXX_COMPILER AIOSTREAMS_PKGCONFIG_DIR ASIO_INCLUDE_DIR OPENSSL_INCLUDE_DIR)
+             CONSUMER_CXX_COMPILER ASIO_INCLUDE_DIR OPENSSL_INCLUDE_DIR)
   if(NOT DEFINED ${_var} OR "${${_var}}" STREQUAL "")
     message(FATAL_ERROR "install_and_consume: -D${_var}=... is required")
   endif()
@@ -200,11 +199,12 @@ find_program(_pkg_config NAMES pkg-config pkgconf)
 if(NOT _pkg_config)
   message(FATAL_ERROR "install_and_consume: pkg-config not found (Debian package pkg-config)")
 endif()
-if(IS_ABSOLUTE "${AIOSTREAMS_PKGCONFIG_DIR}")
-  set(ENV{PKG_CONFIG_LIBDIR} "${AIOSTREAMS_PKGCONFIG_DIR}")
-else()
-  set(ENV{PKG_CONFIG_LIBDIR} "${_prefix}/${AIOSTREAMS_PKGCONFIG_DIR}")
+file(GLOB_RECURSE _umbrella_pc "${_prefix}/*/aiostreams.pc")
+if(NOT _umbrella_pc)
+  message(FATAL_ERROR "install_and_consume: no aiostreams.pc under ${_prefix}")
 endif()
+get_filename_component(_pc_dir "${_umbrella_pc}" DIRECTORY)
+set(ENV{PKG_CONFIG_LIBDIR} "${_pc_dir}")
 unset(ENV{PKG_CONFIG_PATH})
 separate_arguments(_consumer_flags UNIX_COMMAND "${CONSUMER_CXX_FLAGS}")
 
