@@ -2,12 +2,12 @@
 # the tests and the benchmarks need. Two configurations, each in a fresh directory, with
 # nlohmann_json, Catch2, RapidCheck, Google Benchmark and Python made unfindable
 # (CMAKE_DISABLE_FIND_PACKAGE_*: a find_package of them, REQUIRED or not, finds nothing):
-# A REQUIRED find_package of a disabled package is a configure error; CMake's warning that the
-# CMAKE_DISABLE_FIND_PACKAGE_* variables went unused means none of them was even looked for.
 #   1. the top level with AIOSTREAMS_BUILD_{CLI,EXAMPLES,TESTS,BENCH}=OFF: configured and built;
 #   2. tests/consumer/subproject: a project that add_subdirectory()s aiostreams with no options
 #      at all; it checks, when configured, that nothing of ours is on (-Werror, sanitizers,
 #      tests, tools) and that its build type stays unset.
+# A REQUIRED find_package of a disabled package is a configure error; CMake's warning that the
+# CMAKE_DISABLE_FIND_PACKAGE_* variables went unused means none of them was even looked for.
 #
 # This file has two roles, as consumer.cmake: included (from consumer.cmake) it adds the test;
 # run with -P it does the steps.
