@@ -35,7 +35,8 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
       -P "${CMAKE_CURRENT_LIST_FILE}")
   set_tests_properties(install_and_consume PROPERTIES
     LABELS "install"
-    TIMEOUT 180
+    # Five small programs built and run: slow on a loaded machine (ci/test runs tests in parallel).
+    TIMEOUT 600
     # Two copies of this test (say two ctest invocations) would share WORK_DIR.
     RESOURCE_LOCK aiostreams_install_and_consume)
   unset(_consumer_cxx_flags)
