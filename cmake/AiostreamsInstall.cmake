@@ -12,6 +12,8 @@
 #   include/aiostreams/...                   lib/*/include and sim/include, plus version.hpp
 #   lib/libaiostreams_{core,streams,tls,asio,sim}.a
 #   lib/cmake/aiostreams/aiostreamsConfig.cmake, ...ConfigVersion.cmake, aiostreamsTargets*.cmake
+#   lib/pkgconfig/aiostreams.pc, aiostreams-{core,streams,tls,asio,sim}.pc   (AiostreamsPkgConfig)
+#   bin/aiostreams                           the CLI, when built (cli/CMakeLists.txt)
 #
 # Asio is a private, header-only dependency, and no public header names an Asio type. For a static
 # library CMake still records a private dependency in the link interface as
@@ -128,3 +130,6 @@ install(FILES
     "${PROJECT_BINARY_DIR}/aiostreamsConfig.cmake"
     "${PROJECT_BINARY_DIR}/aiostreamsConfigVersion.cmake"
   DESTINATION ${AIOSTREAMS_INSTALL_CMAKEDIR})
+
+# --- pkg-config files ----------------------------------------------------------------------------
+include(AiostreamsPkgConfig)
