@@ -1,4 +1,4 @@
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 
 #include <catch2/catch.hpp>
 #include <stdexcept>
@@ -13,18 +13,6 @@ using aiostreams::ExceptionContext;
 using aiostreams::Future;
 using aiostreams::Task;
 using aiostreams::sim::SimLoop;
-
-namespace {
-std::string describe(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "?";
-  }
-}
-}  // namespace
 
 TEST_CASE("run returns the value of main") {
   SimLoop loop;
@@ -130,7 +118,7 @@ TEST_CASE("an exception in a call_soon callback is reported as Exception in call
   SimLoop loop;
   std::vector<std::string> reports;
   loop.set_exception_handler([&](const ExceptionContext& context) {
-    reports.push_back(context.message + ": " + describe(context.exception));
+    reports.push_back(context.message + ": " + aiostreams::describe_exception(context.exception));
   });
   auto main = []() -> Task<std::string> {
     std::string log;
@@ -190,4 +178,11 @@ TEST_CASE("run_until_complete throws RuntimeError if the loop stops first") {
   Future<int> future(loop);
   loop.call_later(1, [&loop] { loop.stop(); });
   CHECK_THROWS_AS(aiostreams::run_until_complete(loop, future), aiostreams::RuntimeError);
+}
+
+TEST_CASE("run_until_complete rethrows the future's exception") {
+  SimLoop loop;
+  Future<int> future(loop);
+  loop.call_soon([future]() mutable { future.set_exception(std::make_exception_ptr(aiostreams::ValueError("bad"))); });
+  CHECK_THROWS_AS(aiostreams::run_until_complete(loop, future), aiostreams::ValueError);
 }
