@@ -1,5 +1,5 @@
 // The reference model: CPython 3.13's StreamReader read calls as plainly as possible.
-// Each function below follows the numbered rules of cpython-streams.md 1.C (items 16-19).
+// Each function below follows the numbered rules of tests/properties/SPEC.md 1.C (items 16-19).
 #include "reader_model.hpp"
 
 #include <algorithm>

@@ -1,5 +1,5 @@
 // A reference model of asyncio.StreamReader's read calls (CPython 3.13), written from the
-// documentation and shared/reference/cpython-streams.md (1.C-1.D), independently of
+// documentation and the rules in tests/properties/SPEC.md (1.C-1.D), independently of
 // lib/src/stream_reader.cpp. It is a plain synchronous state machine over a std::string:
 // given the buffer, the EOF flag and one call, it says "completes with X", "raises Y" or
 // "must wait". The fuzzer runs it next to the real reader and compares.

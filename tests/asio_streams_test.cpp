@@ -16,7 +16,8 @@
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
-#include "echo_handlers.hpp"
+#include "support/bounded_run.hpp"
+#include "support/echo_handlers.hpp"
 
 using aiostreams::AsioLoop;
 using aiostreams::Future;
@@ -25,6 +26,7 @@ using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
 using aiostreams::testing::echo_lines;
+using aiostreams::testing::run_bounded;
 using ReaderPtr = std::shared_ptr<StreamReader>;
 using WriterPtr = std::shared_ptr<StreamWriter>;
 
@@ -43,16 +45,6 @@ using WriterPtr = std::shared_ptr<StreamWriter>;
 
 namespace {
 
-// Every test body runs under a 10 s bound, so a regression fails instead of hanging.
-template <class F>
-void run_bounded(AsioLoop& loop, F&& body) {
-  aiostreams::run(loop, aiostreams::wait_for(body(), 10.0));
-}
-template <class F>
-void run_bounded(F&& body) {
-  AsioLoop loop;
-  run_bounded(loop, std::forward<F>(body));
-}
 
 // Echoes lines until EOF, then closes.
 // (References, not values: GCC 12 mishandles by-value coroutine arguments built inside a

@@ -12,23 +12,18 @@
 #include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/streams.hpp"
-#include "connection_backends.hpp"
+#include "support/backends.hpp"
+#include "support/echo_handlers.hpp"
 
 using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
 using aiostreams::testing::Backend;
+using aiostreams::testing::each_backend;
+using aiostreams::testing::echo_lines;
 
 namespace {
 using Handler = std::function<Task<void>(std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter>)>;
-
-Task<void> echo_lines(std::shared_ptr<StreamReader> reader, std::shared_ptr<StreamWriter> writer) {
-  while (auto line = co_await reader->next_line()) {
-    writer->write(*line);
-    co_await writer->drain();
-  }
-  writer->close();
-}
 
 Task<std::string> round_trip(Backend& backend, std::shared_ptr<aiostreams::Server> server, std::string line) {
   auto [reader, writer] = co_await backend.connect(*server);
@@ -42,7 +37,7 @@ Task<std::string> round_trip(Backend& backend, std::shared_ptr<aiostreams::Serve
 }  // namespace
 
 TEST_CASE("an echo server answers a line on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   auto main = [&]() -> Task<std::string> {
     auto server = co_await b->serve(echo_lines);
@@ -55,7 +50,7 @@ TEST_CASE("an echo server answers a line on every backend") {
 }
 
 TEST_CASE("half-close works in both directions on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   Handler handler = [](std::shared_ptr<StreamReader> reader, std::shared_ptr<StreamWriter> writer) -> Task<void> {
     const std::string request = co_await reader->read();  // until the client's EOF
@@ -85,7 +80,7 @@ TEST_CASE("half-close works in both directions on every backend") {
 }
 
 TEST_CASE("writing after write_eof raises RuntimeError on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   auto main = [&]() -> Task<std::string> {
     auto server = co_await b->serve(echo_lines);
@@ -107,7 +102,7 @@ TEST_CASE("writing after write_eof raises RuntimeError on every backend") {
 }
 
 TEST_CASE("close then wait_closed, and drain after close raises Connection lost, on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   auto main = [&]() -> Task<std::string> {
     auto server = co_await b->serve(echo_lines);
@@ -130,7 +125,7 @@ TEST_CASE("close then wait_closed, and drain after close raises Connection lost,
 }
 
 TEST_CASE("a peer reset surfaces in read, drain and wait_closed on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   // The server stops reading, lets the client's bytes pile up unread, and aborts: with unread
   // data the kernel (and the simulator) answer with RST.
@@ -168,7 +163,7 @@ TEST_CASE("a peer reset surfaces in read, drain and wait_closed on every backend
 }
 
 TEST_CASE("a large transfer to a slow reader keeps memory bounded on both sides on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   constexpr std::size_t total = 64u << 20;  // the issue's 64 MiB
   constexpr std::size_t chunk = 64u << 10;
@@ -211,7 +206,7 @@ TEST_CASE("a large transfer to a slow reader keeps memory bounded on both sides 
 }
 
 TEST_CASE("two hundred concurrent clients each get their own echo on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   auto main = [&]() -> Task<int> {
     auto server = co_await b->serve(echo_lines);
@@ -229,7 +224,7 @@ TEST_CASE("two hundred concurrent clients each get their own echo on every backe
 }
 
 TEST_CASE("server close keeps existing connections and close_clients ends them with EOF on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   auto main = [&]() -> Task<std::vector<std::string>> {
     auto server = co_await b->serve(echo_lines);
@@ -251,7 +246,7 @@ TEST_CASE("server close keeps existing connections and close_clients ends them w
 }
 
 TEST_CASE("abort_clients ends every connection and wait_closed returns on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   auto main = [&]() -> Task<int> {
     auto server = co_await b->serve(echo_lines);
@@ -282,7 +277,7 @@ TEST_CASE("abort_clients ends every connection and wait_closed returns on every 
 }
 
 TEST_CASE("a line longer than the limit over a connection raises ValueError on every backend") {
-  const std::string backend = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix");
+  const std::string backend = GENERATE(each_backend());
   auto b = aiostreams::testing::make_backend(backend);
   Handler handler = [](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
     writer->write(std::string(100, 'x') + "\nshort\n");

@@ -19,19 +19,10 @@ using aiostreams::Loop;
 using aiostreams::RuntimeError;
 using aiostreams::Task;
 using aiostreams::TimerHandle;
+using aiostreams::describe_exception;
 using aiostreams::sim::SimLoop;
 
 namespace {
-std::string what_of(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "?";
-  }
-}
-
 struct DestroyFlag {
   bool* flag;
   ~DestroyFlag() { *flag = true; }
@@ -78,7 +69,7 @@ TEST_CASE("running a loop from inside its own callback is reported as a RuntimeE
   SimLoop loop;
   std::vector<std::string> reports;
   loop.set_exception_handler([&](const ExceptionContext& context) {
-    reports.push_back(context.message + ": " + what_of(context.exception));
+    reports.push_back(context.message + ": " + describe_exception(context.exception));
   });
   bool other_ran = false;
   loop.call_soon([&] { loop.run_once(); });
@@ -93,7 +84,7 @@ TEST_CASE("running a second loop while one is running is a RuntimeError") {
   SimLoop second;
   second.call_soon([] {});
   std::vector<std::string> reports;
-  first.set_exception_handler([&](const ExceptionContext& context) { reports.push_back(what_of(context.exception)); });
+  first.set_exception_handler([&](const ExceptionContext& context) { reports.push_back(describe_exception(context.exception)); });
   first.call_soon([&] { second.run_once(); });
   first.run_until_idle();
   CHECK(reports == std::vector<std::string>{"Cannot run the event loop while another loop is running"});
@@ -115,7 +106,7 @@ TEST_CASE("call_exception_handler passes the context to the installed handler") 
   SimLoop loop;
   std::string seen;
   loop.set_exception_handler([&](const ExceptionContext& context) {
-    seen = context.message + "|" + what_of(context.exception);
+    seen = context.message + "|" + describe_exception(context.exception);
   });
   loop.call_exception_handler({"something", std::make_exception_ptr(std::runtime_error("bad"))});
   CHECK(seen == "something|bad");

@@ -3,11 +3,9 @@
 #include <memory>
 #include <string>
 
-#include "aiostreams/asio_loop.hpp"
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/run.hpp"
 #include "aiostreams/server.hpp"
-#include "aiostreams/sim/buggify.hpp"
 #include "aiostreams/sim/determinism.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/recorder.hpp"
@@ -108,34 +106,6 @@ TEST_CASE("a deadlock report names the waiting task, its host and what it waits 
     CHECK(text.find("Task-") != std::string::npos);
     CHECK(text.find("[client-1]: waits on connect to ('127.0.0.2', 8888) (hanging)") != std::string::npos);
   }
-}
-
-TEST_CASE("buggify is false outside the simulator and per seed on it") {
-  CHECK_FALSE(AIOSTREAMS_BUGGIFY);
-  {
-    aiostreams::AsioLoop real;
-    aiostreams::CurrentLoopScope scope(real);
-    CHECK_FALSE(AIOSTREAMS_BUGGIFY);
-  }
-  auto count_fires = [](std::uint64_t seed) {
-    SimLoop loop(seed);
-    aiostreams::CurrentLoopScope scope(loop);
-    int fires = 0;
-    for (int i = 0; i < 1000; ++i) fires += AIOSTREAMS_BUGGIFY ? 1 : 0;
-    return fires;
-  };
-  int active_seeds = 0;
-  for (std::uint64_t seed = 0; seed < 40; ++seed) {
-    const int fires = count_fires(seed);
-    CHECK(fires == count_fires(seed));
-    if (fires > 0) {
-      ++active_seeds;
-      CHECK(fires > 180);
-      CHECK(fires < 320);
-    }
-  }
-  CHECK(active_seeds > 2);
-  CHECK(active_seeds < 20);
 }
 
 TEST_CASE("a failing run prints one command that replays it") {

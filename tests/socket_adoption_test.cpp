@@ -28,8 +28,9 @@
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
-#include "echo_handlers.hpp"
-#include "test_certificates.hpp"
+#include "support/bounded_run.hpp"
+#include "support/echo_handlers.hpp"
+#include "support/test_certificates.hpp"
 
 using aiostreams::AsioLoop;
 using aiostreams::ConnectOptions;
@@ -41,6 +42,7 @@ using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
 using aiostreams::testing::echo_lines;
+using aiostreams::testing::run_bounded;
 using ReaderPtr = std::shared_ptr<StreamReader>;
 using WriterPtr = std::shared_ptr<StreamWriter>;
 
@@ -63,12 +65,6 @@ using WriterPtr = std::shared_ptr<StreamWriter>;
   } while (0)
 
 namespace {
-
-// Every test body runs under a 10 s bound, so a regression fails instead of hanging.
-template <class F>
-void run_bounded(AsioLoop& loop, F&& body) {
-  aiostreams::run(loop, aiostreams::wait_for(body(), 10.0));
-}
 
 bool fd_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 

@@ -10,6 +10,7 @@
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/stream_reader_protocol.hpp"
 #include "aiostreams/streams.hpp"
+#include "support/fake_transport.hpp"
 
 using aiostreams::ConnectionResetError;
 using aiostreams::Future;
@@ -20,48 +21,7 @@ using aiostreams::Task;
 using aiostreams::sim::SimLoop;
 
 namespace {
-// A transport that records writes and, like a socket transport, reports connection_lost on
-// a later loop iteration after close().
-class FakeTransport final : public aiostreams::Transport, public std::enable_shared_from_this<FakeTransport> {
- public:
-  explicit FakeTransport(aiostreams::Loop& loop) : loop_(loop) {}
-  std::any get_extra_info(std::string_view) const override { return {}; }
-  bool is_closing() const override { return closing_; }
-  void close() override {
-    if (closing_) return;
-    closing_ = true;
-    auto self = shared_from_this();
-    loop_.call_soon([self] { self->lose(nullptr); });
-  }
-  void set_protocol(std::shared_ptr<aiostreams::Protocol> protocol) override { protocol_ = std::move(protocol); }
-  std::shared_ptr<aiostreams::Protocol> get_protocol() const override { return protocol_; }
-  void write(std::string_view data) override {
-    if (eof_) throw aiostreams::RuntimeError("Cannot call write() after write_eof()");
-    written += data;
-  }
-  void write_eof() override { eof_ = true; }
-  bool can_write_eof() const override { return true; }
-  void abort() override { close(); }
-  std::size_t get_write_buffer_size() const override { return 0; }
-  std::pair<std::size_t, std::size_t> get_write_buffer_limits() const override { return {16384, 65536}; }
-  void set_write_buffer_limits(std::optional<std::size_t>, std::optional<std::size_t>) override {}
-  void pause_reading() override {}
-  void resume_reading() override {}
-
-  // What a backend would do when the connection goes away.
-  void lose(std::exception_ptr error) {
-    closing_ = true;
-    if (auto protocol = std::exchange(protocol_, nullptr)) protocol->connection_lost(error);
-  }
-
-  std::string written;
-
- private:
-  aiostreams::Loop& loop_;
-  std::shared_ptr<aiostreams::Protocol> protocol_;
-  bool closing_ = false;
-  bool eof_ = false;
-};
+using aiostreams::testing::FakeTransport;
 
 struct Connection {
   std::shared_ptr<FakeTransport> transport;

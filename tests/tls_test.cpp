@@ -1,4 +1,4 @@
-// TLS on the AsioLoop over loopback: SslContext, open_connection/start_server with ssl, the
+// TLS on the AsioLoop over loopback (SslContext itself: ssl_context_test.cpp): open_connection/start_server with ssl, the
 // TLS transport's contract, and StreamWriter::start_tls. The CA and certificates are made at
 // test time (test_certificates.hpp).
 #include <unistd.h>
@@ -19,8 +19,9 @@
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
-#include "echo_handlers.hpp"
-#include "test_certificates.hpp"
+#include "support/bounded_run.hpp"
+#include "support/echo_handlers.hpp"
+#include "support/test_certificates.hpp"
 
 using aiostreams::AsioLoop;
 using aiostreams::Server;
@@ -29,6 +30,7 @@ using aiostreams::StreamReader;
 using aiostreams::StreamWriter;
 using aiostreams::Task;
 using aiostreams::testing::echo_lines;
+using aiostreams::testing::run_bounded;
 using ReaderPtr = std::shared_ptr<StreamReader>;
 using WriterPtr = std::shared_ptr<StreamWriter>;
 using ContextPtr = std::shared_ptr<SslContext>;
@@ -40,12 +42,6 @@ namespace {
 
 // ---- helpers ------------------------------------------------------------------------------
 
-// Every test body runs under a 10 s bound, so a regression fails instead of hanging.
-template <class F>
-void run_bounded(AsioLoop& loop, F&& body) {
-  aiostreams::run(loop, aiostreams::wait_for(body(), 10.0));
-}
-
 // The loop's exception handler, recording messages (and the what() of their exceptions).
 struct Reports {
   std::vector<std::string> messages;
@@ -53,17 +49,7 @@ struct Reports {
   void install(AsioLoop& loop) {
     loop.set_exception_handler([this](const aiostreams::ExceptionContext& context) {
       messages.push_back(context.message);
-      std::string what;
-      if (context.exception) {
-        try {
-          std::rethrow_exception(context.exception);
-        } catch (const std::exception& e) {
-          what = e.what();
-        } catch (...) {
-          what = "?";
-        }
-      }
-      errors.push_back(what);
+      errors.push_back(aiostreams::describe_exception(context.exception));
     });
   }
 };
@@ -124,61 +110,6 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 // ---- SslContext ---------------------------------------------------------------------------
-
-TEST_CASE("SslContext defaults follow Python's client and server contexts", "[tls]") {
-  auto client = SslContext::client();
-  CHECK(client->verify());
-  CHECK(client->check_hostname());
-  CHECK_FALSE(client->is_server());
-  auto server = SslContext::server();
-  CHECK_FALSE(server->verify());
-  CHECK_FALSE(server->check_hostname());
-  CHECK(server->is_server());
-  auto system = SslContext::create_default_client();
-  CHECK(system->verify());
-  CHECK(system->check_hostname());
-  // CERT_NONE with check_hostname on is refused; turning check_hostname on turns verify on.
-  CHECK_THROWS_AS(client->set_verify(false), aiostreams::ValueError);
-  client->set_check_hostname(false);
-  client->set_verify(false);
-  CHECK_FALSE(client->verify());
-  client->set_check_hostname(true);
-  CHECK(client->verify());
-}
-
-TEST_CASE("SslContext loading errors name the file", "[tls]") {
-  const auto& certs = certificates();
-  auto context = SslContext::server();
-  const std::string missing = (certs.dir / "missing.pem").string();
-  try {
-    context->load_cert_chain(missing);
-    FAIL("no error");
-  } catch (const aiostreams::OSError& e) {
-    CHECK(e.code().value() == ENOENT);
-    CHECK(contains(e.what(), missing));
-  }
-  try {
-    context->load_cert_chain(certs.garbage, certs.server_key);
-    FAIL("no error");
-  } catch (const aiostreams::SSLError& e) {
-    CHECK(contains(e.what(), certs.garbage));
-  }
-  // A key that is not the certificate's.
-  try {
-    context->load_cert_chain(certs.server_cert, (certs.dir / "ca.key").string());
-    FAIL("no error");
-  } catch (const aiostreams::SSLError& e) {
-    CHECK(contains(e.what(), "ca.key"));
-  }
-  try {
-    SslContext::client()->load_verify_locations(certs.garbage);
-    FAIL("no error");
-  } catch (const aiostreams::SSLError& e) {
-    CHECK(contains(e.what(), certs.garbage));
-  }
-  CHECK_THROWS_AS(SslContext::client()->load_verify_locations(""), aiostreams::ValueError);
-  CHECK_NOTHROW(server_context());
-}
 
 // ---- connections --------------------------------------------------------------------------
 

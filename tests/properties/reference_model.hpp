@@ -1,5 +1,5 @@
 // A reference model of CPython 3.13's StreamReader read calls, written from
-// shared/reference/cpython-streams.md (items 16-19): plain strings, no coroutines, no
+// tests/properties/SPEC.md (items 16-19): plain strings, no coroutines, no
 // loop. It takes the chunking into account the way CPython does: a pending call is retried
 // once per wake-up (non-empty feed_data, feed_eof), readuntil keeps its `offset` across
 // waits, and the limit checks run at each retry against the bytes buffered at that moment.

@@ -1,4 +1,4 @@
-// The echo handler several Asio test files serve with: echoes lines until EOF, then closes.
+// The echo handler tests serve with: echoes lines until EOF, then closes and waits until closed.
 #pragma once
 
 #include <memory>

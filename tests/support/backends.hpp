@@ -1,7 +1,11 @@
-// The backends the connection suite runs on: the simulator, Asio over TCP loopback and Asio
-// over Unix sockets. Each serves and connects with the same streams API; only where the
-// server listens differs.
+// The backend matrix: the simulator, Asio over TCP loopback and Asio over Unix sockets.
+// Each serves and connects with the same streams API; only where the server listens differs.
+// A test case runs once per backend with
+//   const std::string backend = GENERATE(aiostreams::testing::each_backend());
+//   auto b = aiostreams::testing::make_backend(backend);
 #pragma once
+
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <functional>
@@ -100,6 +104,12 @@ class AsioUnixBackend final : public Backend {
 };
 
 inline std::vector<std::string> backend_names() { return {"sim", "asio-tcp", "asio-unix"}; }
+
+/// A Catch generator over backend_names(), so the list is written once.
+inline Catch::Generators::GeneratorWrapper<std::string> each_backend() {
+  const auto names = backend_names();
+  return Catch::Generators::from_range(names.begin(), names.end());
+}
 
 inline std::unique_ptr<Backend> make_backend(const std::string& name) {
   if (name == "sim") return std::make_unique<SimBackend>();
