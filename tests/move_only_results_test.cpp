@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "aiostreams/gather.hpp"
-#include "aiostreams/run.hpp"
+#include "aiostreams/run_until_complete.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/wait_for.hpp"
