@@ -7,7 +7,8 @@ namespace aiostreams::cli {
 /// A malformed file: a message naming the file and the problem on stderr, exit status 2.
 int reader_script(int argc, char** argv);
 
-/// aiostreams sim list | run | sweep: the bundled workloads on the simulator (see --help).
-int sim_command(int argc, char** argv);
+/// aiostreams sim list | faults | run | sweep: the bundled workloads on the simulator (see
+/// --help). `program` is argv[0] of the process, for the replay commands it prints.
+int sim_command(const char* program, int argc, char** argv);
 
 }  // namespace aiostreams::cli

@@ -9,9 +9,9 @@ void usage() {
   std::fputs(
       "usage: aiostreams COMMAND [ARGS...]\n"
       "commands:\n"
-      "  reader-script FILE...   run reader conformance scenarios on our StreamReader,\n"
-      "                          one line of result JSON per file\n"
-      "  sim list|run|sweep ...  run the bundled workloads on the simulator, under faults\n",
+      "  reader-script FILE...          run reader conformance scenarios on our StreamReader,\n"
+      "                                 one line of result JSON per file\n"
+      "  sim list|faults|run|sweep ...  run the bundled workloads on the simulator, under faults\n",
       stderr);
 }
 }  // namespace
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   }
   const std::string_view command = argv[1];
   if (command == "reader-script") return aiostreams::cli::reader_script(argc - 2, argv + 2);
-  if (command == "sim") return aiostreams::cli::sim_command(argc - 2, argv + 2);
+  if (command == "sim") return aiostreams::cli::sim_command(argv[0], argc - 2, argv + 2);
   if (command == "--help" || command == "-h" || command == "help") {
     usage();
     return 0;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "aiostreams/sim/determinism.hpp"
+#include "aiostreams/sim/fault_table.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sim/workloads.hpp"
@@ -26,29 +27,22 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-constexpr const char* sim_usage =
-    "usage: aiostreams sim list\n"
-    "       aiostreams sim run --workload W --seed N [--faults F] [--clients N] [--rounds N]\n"
-    "                          [--check-determinism]\n"
-    "       aiostreams sim sweep --workload W --seeds A..B [--faults F] [--clients N] [--rounds N]\n"
-    "                            [--check-determinism]\n"
-    "F: none (default), swarm (a fault mix drawn per seed), or a list such as\n"
-    "   reset=0.2,partition=0.1,connect_refused=0.05  (probabilities; see sim/README.md)\n";
-
-// FaultConfig's probabilities by their names on the command line.
-struct FaultKnob {
-  const char* name;
-  double sim::FaultConfig::*field;
-};
-constexpr FaultKnob fault_knobs[] = {
-    {"connect_refused", &sim::FaultConfig::connect_refused}, {"connect_hang", &sim::FaultConfig::connect_hang},
-    {"backlog_full", &sim::FaultConfig::backlog_full},       {"accept_error", &sim::FaultConfig::accept_error},
-    {"reset", &sim::FaultConfig::reset},                     {"silent_close", &sim::FaultConfig::silent_close},
-    {"half_close", &sim::FaultConfig::half_close},           {"partition", &sim::FaultConfig::partition},
-    {"stall", &sim::FaultConfig::stall},                     {"slow_reader", &sim::FaultConfig::slow_reader},
-};
+// The usage text; the fault names come from the fault table.
+std::string sim_usage() {
+  return "usage: aiostreams sim list\n"
+         "       aiostreams sim faults\n"
+         "       aiostreams sim run --workload W --seed N [--faults F] [--clients N] [--rounds N]\n"
+         "                          [--check-determinism]\n"
+         "       aiostreams sim sweep --workload W --seeds A..B [--faults F] [--clients N] [--rounds N]\n"
+         "                            [--check-determinism]\n"
+         "F: none (default), swarm (a fault mix drawn per seed), or a list such as\n"
+         "   reset=0.2,partition=0.1,connect_refused=0.05  (probabilities) of the faults\n"
+         "   " + sim::fault_names() + "\n"
+         "   (aiostreams sim faults describes them)\n";
+}
 
 struct Options {
+  std::string program;  // how we were started (argv[0]), for replay commands
   const workloads::Workload* workload = nullptr;
   std::uint64_t first_seed = 0;
   std::uint64_t last_seed = 0;
@@ -86,13 +80,8 @@ sim::FaultConfig parse_faults(const std::string& spec, bool& swarm) {
     const std::string item = spec.substr(start, end - start);
     const std::size_t equals = item.find('=');
     const std::string name = item.substr(0, equals);
-    const FaultKnob* knob = nullptr;
-    for (const auto& candidate : fault_knobs) knob = name == candidate.name ? &candidate : knob;
-    if (knob == nullptr) {
-      std::string known;
-      for (const auto& candidate : fault_knobs) known += std::string(known.empty() ? "" : ", ") + candidate.name;
-      throw UsageError("--faults: unknown fault '" + name + "' (known: " + known + ")");
-    }
+    const sim::FaultInfo* knob = sim::find_fault(name);
+    if (knob == nullptr) throw UsageError("--faults: unknown fault '" + name + "' (known: " + sim::fault_names() + ")");
     double probability = 0.1;
     if (equals != std::string::npos) {
       char* rest = nullptr;
@@ -108,8 +97,9 @@ sim::FaultConfig parse_faults(const std::string& spec, bool& swarm) {
   return config;
 }
 
-Options parse_options(int argc, char** argv, bool sweep) {
+Options parse_options(const char* program, int argc, char** argv, bool sweep) {
   Options options;
+  options.program = program;
   bool have_seed = false;
   for (int i = 0; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -153,7 +143,7 @@ Options parse_options(int argc, char** argv, bool sweep) {
 }
 
 std::string replay(const Options& options, std::uint64_t seed) {
-  std::string command = sim::replay_command(options.workload->name, seed, options.faults);
+  std::string command = sim::replay_command(options.program, options.workload->name, seed, options.faults);
   if (options.params.clients > 0) command += " --clients " + std::to_string(options.params.clients);
   if (options.params.rounds > 0) command += " --rounds " + std::to_string(options.params.rounds);
   return command;
@@ -202,8 +192,8 @@ SeedResult run_seed(const Options& options, std::uint64_t seed) {
   return result;
 }
 
-int run_command(int argc, char** argv) {
-  const Options options = parse_options(argc, argv, false);
+int run_command(const char* program, int argc, char** argv) {
+  const Options options = parse_options(program, argc, argv, false);
   const SeedResult result = run_seed(options, options.first_seed);
   std::printf("workload %s, seed %llu, faults %s\n", options.workload->name,
               static_cast<unsigned long long>(options.first_seed), options.faults.c_str());
@@ -218,8 +208,8 @@ int run_command(int argc, char** argv) {
   return 0;
 }
 
-int sweep_command(int argc, char** argv) {
-  const Options options = parse_options(argc, argv, true);
+int sweep_command(const char* program, int argc, char** argv) {
+  const Options options = parse_options(program, argc, argv, true);
   const bool progress = isatty(fileno(stderr)) != 0;
   const auto started = std::chrono::steady_clock::now();  // wall time for the summary only
   std::uint64_t seeds = 0, failed = 0, connection_errors = 0, round_trips = 0, events = 0;
@@ -263,18 +253,25 @@ int list_command() {
   for (const auto& workload : workloads::all()) std::printf("%-12s %s\n", workload.name, workload.description);
   return 0;
 }
+
+// The fault table, as sim/README.md shows it.
+int faults_command() {
+  std::fputs(sim::fault_table_markdown().c_str(), stdout);
+  return 0;
+}
 }  // namespace
 
-int sim_command(int argc, char** argv) {
+int sim_command(const char* program, int argc, char** argv) {
   try {
     if (argc < 1) throw UsageError("a subcommand is required");
     const std::string_view sub = argv[0];
     if (sub == "list") return list_command();
-    if (sub == "run") return run_command(argc - 1, argv + 1);
-    if (sub == "sweep") return sweep_command(argc - 1, argv + 1);
+    if (sub == "faults") return faults_command();
+    if (sub == "run") return run_command(program, argc - 1, argv + 1);
+    if (sub == "sweep") return sweep_command(program, argc - 1, argv + 1);
     throw UsageError("unknown subcommand '" + std::string(sub) + "'");
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "aiostreams sim: %s\n%s", e.what(), sim_usage);
+    std::fprintf(stderr, "aiostreams sim: %s\n%s", e.what(), sim_usage().c_str());
     return 2;
   }
 }

@@ -109,7 +109,7 @@ TEST_CASE("a deadlock report names the waiting task, its host and what it waits 
 }
 
 TEST_CASE("a failing run prints one command that replays it") {
-  CHECK(aiostreams::sim::replay_command("echo", 42, "swarm") ==
+  CHECK(aiostreams::sim::replay_command("build/bin/aiostreams", "echo", 42, "swarm") ==
         "build/bin/aiostreams sim run --workload echo --seed 42 --faults swarm");
-  CHECK(aiostreams::sim::replay_command("echo", 7) == "build/bin/aiostreams sim run --workload echo --seed 7");
+  CHECK(aiostreams::sim::replay_command("aiostreams", "echo", 7) == "aiostreams sim run --workload echo --seed 7");
 }

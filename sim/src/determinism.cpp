@@ -87,12 +87,23 @@ DeterminismReport check_determinism(std::uint64_t seed, const Workload& workload
   return report;
 }
 
-std::string replay_command(const std::string& workload_name, std::uint64_t seed, const std::string& faults) {
-  std::string command = "build/bin/aiostreams sim run --workload " + workload_name + " --seed " + std::to_string(seed);
-  if (!faults.empty() && faults != "none") {
-    const bool plain = faults.find_first_of(" '\"") == std::string::npos;
-    command += " --faults " + (plain ? faults : "'" + faults + "'");
-  }
+namespace {
+// `word` as one shell word: as it is if nothing in it is special to a shell, else quoted.
+std::string shell_word(std::string_view word) {
+  const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "0123456789_-+=.,:/@%") == std::string_view::npos;
+  if (plain) return std::string(word);
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+}  // namespace
+
+std::string replay_command(std::string_view program, std::string_view test, std::uint64_t seed,
+                           std::string_view faults) {
+  std::string command = shell_word(program) + " sim run --workload " + shell_word(test) + " --seed " +
+                        std::to_string(seed);
+  if (!faults.empty() && faults != "none") command += " --faults " + shell_word(faults);
   return command;
 }
 

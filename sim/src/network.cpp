@@ -10,6 +10,7 @@
 
 #include "aiostreams/errors.hpp"
 #include "aiostreams/socket.hpp"
+#include "aiostreams/sim/fault_table.hpp"
 #include "aiostreams/sim/spawn.hpp"
 #include "net_internal.hpp"
 
@@ -46,29 +47,22 @@ std::int64_t LatencyModel::sample_ns(Prng& rng) const noexcept {
 }
 
 bool FaultConfig::any() const noexcept {
-  return connect_refused > 0 || connect_hang > 0 || backlog_full > 0 || accept_error > 0 || reset > 0 ||
-         silent_close > 0 || half_close > 0 || partition > 0 || stall > 0 || slow_reader > 0;
+  for (const auto& fault : fault_table) {
+    if (this->*fault.field > 0) return true;
+  }
+  return false;
 }
 
 std::string FaultConfig::to_string() const {
   std::string text;
-  auto add = [&text](const char* name, double value) {
-    if (value <= 0) return;
+  for (const auto& fault : fault_table) {
+    const double value = this->*fault.field;
+    if (value <= 0) continue;
     if (!text.empty()) text += ' ';
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%s=%.3g", name, value);
-    text += buffer;
-  };
-  add("connect_refused", connect_refused);
-  add("connect_hang", connect_hang);
-  add("backlog_full", backlog_full);
-  add("accept_error", accept_error);
-  add("reset", reset);
-  add("silent_close", silent_close);
-  add("half_close", half_close);
-  add("partition", partition);
-  add("stall", stall);
-  add("slow_reader", slow_reader);
+    std::snprintf(buffer, sizeof buffer, "=%.3g", value);
+    text.append(fault.name).append(buffer);
+  }
   if (text.empty()) return "none";
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, " window=%.3gs", fault_window);
@@ -84,16 +78,8 @@ FaultConfig Swarm::draw(std::uint64_t seed) {
     const double value = rng.uniform_real() * max;
     return on ? value : 0.0;
   };
-  faults.connect_refused = knob(0.2);
-  faults.connect_hang = knob(0.05);
-  faults.backlog_full = knob(0.1);
-  faults.accept_error = knob(0.1);
-  faults.reset = knob(0.2);
-  faults.silent_close = knob(0.05);
-  faults.half_close = knob(0.1);
-  faults.partition = knob(0.3);
-  faults.stall = knob(0.3);
-  faults.slow_reader = knob(0.3);
+  // In table order: the order of the draws is part of every swarm seed.
+  for (const auto& fault : fault_table) faults.*fault.field = knob(fault.swarm_max);
   faults.one_way_share = rng.uniform_real();
   faults.fault_window = 0.01 + rng.uniform_real() * 2.0;
   faults.partition_max = 0.02 + rng.uniform_real() * 1.0;

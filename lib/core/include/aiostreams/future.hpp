@@ -7,10 +7,32 @@
 
 namespace aiostreams {
 
+namespace detail {
+/// consume_result() for any T: for void, rethrows what the future failed with.
+template <class T>
+T consume_outcome(const std::shared_ptr<FutureState<T>>& state) {
+  if constexpr (std::is_void_v<T>) {
+    state->rethrow_if_failed();
+  } else {
+    return consume_result(state);
+  }
+}
+}  // namespace detail
+
 /// A result that will be set later, awaitable from any task on the same loop.
 /// Copies share one state. Awaiting a done future does not suspend.
-/// `co_await f` returns a copy of the result, or throws the stored exception, or
-/// CancelledError if the future was cancelled.
+/// `co_await f` returns the result, or throws the stored exception, or CancelledError if
+/// the future was cancelled.
+///
+/// Results, as in asyncio, may be read many times: result() returns a const reference,
+/// and `co_await f` returns a copy, or a move where no one else can read the state (the
+/// future was a temporary such as `co_await create_task(...)`, or `co_await std::move(f)`).
+///
+/// A move-only result (std::unique_ptr<Client>) is taken once: `co_await f`, wait_for(f),
+/// gather(f, ...) and run_until_complete(loop, f) move it out of the shared state, and
+/// then result() and every further take throw InvalidStateError ("Result was already
+/// taken..."). Before that, result() gives a const reference to look at it. T must be a
+/// move-constructible, non-const object type or void (a static_assert says which rule).
 template <class T>
 class Future {
  public:
@@ -38,7 +60,7 @@ class Future {
   }
 
   /// The result of a done future; throws the stored exception, CancelledError, or
-  /// InvalidStateError if still pending.
+  /// InvalidStateError if still pending (or if a move-only result was taken).
   decltype(auto) result() const {
     if constexpr (std::is_void_v<T>) {
       state_->rethrow_if_failed();
@@ -59,23 +81,22 @@ class Future {
   void set_static_label(const char* label) const noexcept { state_->set_static_label(label); }
   const std::shared_ptr<detail::FutureState<T>>& state() const noexcept { return state_; }
 
-  auto operator co_await() const noexcept {
-    struct Awaiter : detail::FutureWait {
-      std::shared_ptr<detail::FutureState<T>> state;
-      explicit Awaiter(std::shared_ptr<detail::FutureState<T>> s) : detail::FutureWait(*s), state(std::move(s)) {}
-      T await_resume() {
-        detail::FutureWait::await_resume();
-        if constexpr (std::is_void_v<T>) {
-          state->rethrow_if_failed();
-        } else {
-          return state->result();
-        }
-      }
-    };
-    return Awaiter{state_};
-  }
+  /// Awaiting an lvalue copies the result (moves a move-only one, see above).
+  auto operator co_await() const& noexcept { return Awaiter{state_}; }
+  /// Awaiting a temporary: its reference goes to the awaiter, so the result is moved out
+  /// if no other copy of this future exists. A moved-from Future may only be destroyed.
+  auto operator co_await() && noexcept { return Awaiter{std::move(state_)}; }
 
  private:
+  struct Awaiter : detail::FutureWait {
+    std::shared_ptr<detail::FutureState<T>> state;
+    explicit Awaiter(std::shared_ptr<detail::FutureState<T>> s) : detail::FutureWait(*s), state(std::move(s)) {}
+    T await_resume() {
+      detail::FutureWait::await_resume();
+      return detail::consume_outcome(state);
+    }
+  };
+
   std::shared_ptr<detail::FutureState<T>> state_;
 };
 

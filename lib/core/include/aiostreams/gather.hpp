@@ -21,6 +21,8 @@ Task<std::shared_ptr<FutureBase>> wait_all_or_first_failure(Loop& loop, FutureRe
 /// Runs every awaitable concurrently (each as its own task) and returns their results as
 /// a tuple, in argument order (void results are detail::Unit). If one fails, its exception
 /// is thrown at once and the others keep running. Cancelling the caller cancels them all.
+/// Results are moved into the tuple (move-only ones too); a result of a Future the caller
+/// still holds is copied, or taken if it is move-only (see Future<T>).
 template <class... As>
 Task<std::tuple<detail::Stored<await_result_t<As>>...>> gather(As... awaitables) {
   Loop& loop = get_running_loop();
@@ -28,9 +30,11 @@ Task<std::tuple<detail::Stored<await_result_t<As>>...>> gather(As... awaitables)
   detail::FutureRefs refs = std::apply(
       [](auto&... f) { return detail::FutureRefs{std::static_pointer_cast<detail::FutureBase>(f.state())...}; },
       futures);
-  auto failed = co_await detail::wait_all_or_first_failure(loop, refs);
+  // refs is given away so that `futures` alone hold each state: results of our own tasks
+  // are then moved out, while a Future the caller passed in (and still holds) is copied.
+  auto failed = co_await detail::wait_all_or_first_failure(loop, std::move(refs));
   if (failed) failed->rethrow_if_failed();
-  co_return std::apply([](auto&... f) { return std::make_tuple(std::move(f.state()->result())...); }, futures);
+  co_return std::apply([](auto&... f) { return std::make_tuple(detail::consume_result(f.state())...); }, futures);
 }
 
 /// gather() over a vector of tasks of one type; results come back in the same order.
@@ -43,11 +47,11 @@ Task<std::vector<detail::Stored<T>>> gather(std::vector<Task<T>> tasks) {
     futures.push_back(create_task(loop, std::move(task)));
     refs.push_back(futures.back().state());
   }
-  auto failed = co_await detail::wait_all_or_first_failure(loop, refs);
+  auto failed = co_await detail::wait_all_or_first_failure(loop, std::move(refs));
   if (failed) failed->rethrow_if_failed();
   std::vector<detail::Stored<T>> results;
   results.reserve(futures.size());
-  for (auto& future : futures) results.push_back(std::move(future.state()->result()));
+  for (auto& future : futures) results.push_back(detail::consume_result(future.state()));
   co_return results;
 }
 

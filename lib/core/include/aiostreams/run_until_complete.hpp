@@ -14,14 +14,19 @@ namespace detail {
 void cancel_all_tasks(Loop& loop);
 }  // namespace detail
 
-/// Runs the loop until `future` is done and returns its result (or throws its exception).
-/// Throws RuntimeError if the loop stopped first.
+/// Runs the loop until `future` is done and returns its result (or throws its exception):
+/// a const reference, or for a move-only T the value, taken as co_await takes it (see
+/// Future<T>). Throws RuntimeError if the loop stopped first.
 template <class T>
 decltype(auto) run_until_complete(Loop& loop, Future<T> future) {
   future.add_done_callback([&loop] { loop.stop(); });
   loop.run_forever();
   if (!future.done()) throw RuntimeError("Event loop stopped before Future completed.");
-  return future.result();
+  if constexpr (detail::move_only_result_v<T>) {
+    return T(future.state()->take_result());
+  } else {
+    return future.result();
+  }
 }
 
 /// Runs `main` as a task on `loop` until it completes, like asyncio.run: then cancels

@@ -62,13 +62,14 @@ class Promise : public PromiseBase {
     outcome_.template emplace<1>(std::forward<U>(value));
   }
   /// Moves the result out, or rethrows the exception.
-  T take() {
+  SafeStored<T> take() {
     if (outcome_.index() == 2) std::rethrow_exception(std::get<2>(outcome_));
     return std::move(std::get<1>(outcome_));
   }
 
  private:
-  std::variant<std::monostate, T, std::exception_ptr> outcome_;
+  // SafeStored: a bad T gets CheckResult's one-line message, not std::variant's page.
+  std::variant<std::monostate, SafeStored<T>, std::exception_ptr> outcome_;
 };
 
 template <>
@@ -219,7 +220,7 @@ class TaskState final : public FutureState<T>, public TaskBase, public std::enab
 /// Schedules `body` to run concurrently on `loop` (asyncio's create_task) and returns the
 /// task as a future: await it for the result, cancel() it to throw CancelledError at its
 /// current suspension point. The body starts on a later loop iteration. A task cancelled
-/// before it starts never runs.
+/// before it starts never runs. A move-only result is taken once (see Future<T>).
 template <class T>
 Future<T> create_task(Loop& loop, Task<T> body) {
   auto state = std::make_shared<detail::TaskState<T>>(loop, std::move(body));

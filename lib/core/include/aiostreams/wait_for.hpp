@@ -28,6 +28,7 @@ Task<void> cancel_and_wait(Future<T> inner) {
 /// (if the inner operation caught the cancellation and returned a value, that value is
 /// returned). Cancelling the caller cancels the inner operation too and throws
 /// CancelledError, even if the operation finished in the meantime (3.12+ semantics).
+/// A move-only result is moved out of a Future passed in (see Future<T>).
 template <class A>
 Task<await_result_t<A>> wait_for(A awaitable, double timeout) {
   using T = await_result_t<A>;
@@ -57,11 +58,12 @@ Task<await_result_t<A>> wait_for(A awaitable, double timeout) {
     }
     throw CancelledError();
   }
-  if (inner.done()) co_return inner.result();
+  // consume_result: moved out when `inner` is ours alone (or T is move-only), else copied.
+  if (inner.done()) co_return detail::consume_outcome(inner.state());
   inner.remove_done_callback(id);
   co_await detail::cancel_and_wait(inner);
   try {
-    co_return inner.result();
+    co_return detail::consume_outcome(inner.state());
   } catch (const CancelledError&) {
     throw TimeoutError();
   }

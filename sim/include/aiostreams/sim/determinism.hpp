@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/task.hpp"
@@ -35,8 +36,12 @@ struct DeterminismReport {
 /// event. Never throws for the workload's own exceptions (they end the run and are recorded).
 DeterminismReport check_determinism(std::uint64_t seed, const Workload& workload);
 
-/// The one command that replays a run:
-/// "build/bin/aiostreams sim run --workload echo --seed 42 --faults swarm".
-std::string replay_command(const std::string& workload_name, std::uint64_t seed, const std::string& faults = "none");
+/// The one command that replays a run of the test (workload) `test` with `seed` and `faults`:
+/// replay_command("build/bin/aiostreams", "echo", 42, "swarm") is
+/// "build/bin/aiostreams sim run --workload echo --seed 42 --faults swarm". `program` is the
+/// binary as the caller was started (its argv[0]), so the command works where the run did.
+/// Words that a shell would split or expand are single-quoted.
+std::string replay_command(std::string_view program, std::string_view test, std::uint64_t seed,
+                           std::string_view faults = "none");
 
 }  // namespace aiostreams::sim

@@ -22,6 +22,57 @@ struct Unit {};
 template <class T>
 using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
 
+/// Whether T can be the result of a Task<T> or Future<T>.
+template <class T>
+inline constexpr bool valid_result_v =
+    std::is_void_v<T> || (std::is_object_v<T> && !std::is_const_v<T> && !std::is_array_v<T> &&
+                          std::is_move_constructible_v<T> && std::is_destructible_v<T>);
+
+/// One short message per way a result type can be wrong, instead of a page of std::variant
+/// and std::optional errors: the storage below falls back to Unit for a bad T, so these
+/// assertions are what the user reads. Instantiated by Promise<T> and FutureState<T>.
+template <class T>
+struct CheckResult {
+  static_assert(!std::is_reference_v<T>,
+                "aiostreams: Task<T>/Future<T> cannot hold a reference; return a value, a pointer or std::reference_wrapper");
+  static_assert(!std::is_const_v<T>, "aiostreams: Task<T>/Future<T> needs a non-const T (a const result cannot be moved out)");
+  static_assert(!std::is_array_v<T>, "aiostreams: Task<T>/Future<T> cannot hold a C array; use std::array");
+  static_assert(std::is_reference_v<T> || std::is_void_v<T> || std::is_move_constructible_v<T>,
+                "aiostreams: the result type T of Task<T>/Future<T> must be move-constructible");
+  static constexpr bool ok = valid_result_v<T>;
+};
+/// What is stored for T: T itself, or Unit where CheckResult<T> has already complained.
+template <class T>
+using SafeStored = std::conditional_t<CheckResult<T>::ok, Stored<T>, Unit>;
+
+/// Whether a T can really be copied. A container's copy constructor is declared whatever
+/// its elements are (std::vector<std::unique_ptr<X>> claims to be copy-constructible), so a
+/// type with a value_type is judged by its elements too.
+template <class T>
+constexpr bool copyable_result() {
+  if constexpr (!std::is_copy_constructible_v<T>) {
+    return false;
+  } else if constexpr (requires { typename T::value_type; }) {
+    using Element = std::remove_const_t<typename T::value_type>;
+    if constexpr (std::is_same_v<Element, T> || !std::is_object_v<Element>) {
+      return true;
+    } else {
+      return copyable_result<Element>();
+    }
+  } else {
+    return true;
+  }
+}
+
+/// A result that cannot be copied is handed out once, by move (see Future<T>).
+template <class T>
+inline constexpr bool move_only_result_v = !std::is_void_v<T> && !copyable_result<T>();
+
+/// The message of the InvalidStateError for a move-only result that was already moved out.
+inline constexpr const char* result_taken_message =
+    "Result was already taken: a move-only result is moved out once (by co_await, wait_for, gather or "
+    "run_until_complete).";
+
 class FutureBase {
  public:
   enum class State : std::uint8_t { pending, finished, cancelled };
@@ -130,19 +181,43 @@ class FutureState : public FutureBase {
     finish(State::finished);
   }
 
-  /// The result: a reference to the stored value (throws as rethrow_if_failed()).
-  Stored<T>& result() {
+  /// The result: a reference to the stored value (throws as rethrow_if_failed(), and
+  /// InvalidStateError if take_result() moved it out).
+  SafeStored<T>& result() {
     rethrow_if_failed();
     if constexpr (std::is_void_v<T>) {
       return value_;
     } else {
+      if (!value_) throw InvalidStateError(result_taken_message);
       return *value_;
     }
   }
 
+  /// Moves the result out (throws as result()); afterwards result() and take_result()
+  /// throw InvalidStateError. For the one consumer of a move-only result, or for a
+  /// consumer that holds the only reference to this state.
+  SafeStored<T> take_result() {
+    SafeStored<T> out = std::move(result());
+    if constexpr (!std::is_void_v<T>) value_.reset();
+    return out;
+  }
+
  private:
   // A Future<void> stores nothing: finished without an error is its result.
-  [[no_unique_address]] std::conditional_t<std::is_void_v<T>, Unit, std::optional<Stored<T>>> value_;
+  [[no_unique_address]] std::conditional_t<std::is_void_v<T>, Unit, std::optional<SafeStored<T>>> value_;
 };
+
+/// The result for one consumer holding `state`: moved out if T is move-only (once; see
+/// Future<T>) or if no one else holds the state (so no one can tell); otherwise copied,
+/// as a Python future's result may be read any number of times.
+template <class T>
+SafeStored<T> consume_result(const std::shared_ptr<FutureState<T>>& state) {
+  if constexpr (move_only_result_v<T>) {
+    return state->take_result();
+  } else {
+    if (state.use_count() == 1) return state->take_result();
+    return state->result();
+  }
+}
 
 }  // namespace aiostreams::detail
