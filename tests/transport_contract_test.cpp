@@ -240,6 +240,40 @@ TEST_CASE("a buffer above the high-water mark pauses the protocol once, and drai
   aiostreams::run(backend->loop(), main());
 }
 
+TEST_CASE("the protocol is paused only above the high-water mark and resumed only at or below the low-water mark") {
+  FOR_EVERY_BACKEND();
+  auto main = [&]() -> Task<void> {
+    Connection c;
+    c.peer->pause_reading_at_start = true;
+    co_await c.open(*backend);
+    Transport& t = *c.transport;
+    t.set_write_buffer_limits(1u << 30);  // no pause while the kernel and the buffer fill
+    const std::string piece(256 * 1024, 'z');
+    std::size_t written = 0;
+    while (t.get_write_buffer_size() < (16u << 20)) {
+      t.write(piece);
+      written += piece.size();
+    }
+    // The kernel is full: from now on every byte stays in the buffer, so sizes are exact.
+    const std::size_t buffered = t.get_write_buffer_size();
+    t.set_write_buffer_limits(buffered + 100, buffered / 4);
+    t.write(std::string(100, 'z'));  // exactly at the high-water mark: not above it
+    CHECK(c.client->pauses == 0);
+    t.write("z");
+    CHECK(c.client->pauses == 1);
+    CHECK(c.client->buffer_at_pause == buffered + 101);
+    // Draining goes in steps far smaller than high - low: resuming must wait for low.
+    c.peer->transport->resume_reading();
+    co_await wait_until([&] { return c.client->resumes == 1; });
+    CHECK(c.client->buffer_at_resume <= buffered / 4);
+    co_await wait_until([&] { return c.peer->received.size() == written + 101; });
+    CHECK(c.client->pauses == 1);
+    CHECK(c.client->resumes == 1);
+    co_await c.close();
+  };
+  aiostreams::run(backend->loop(), main());
+}
+
 TEST_CASE("setting a high-water mark below the buffered size pauses the protocol at once") {
   FOR_EVERY_BACKEND();
   auto main = [&]() -> Task<void> {
