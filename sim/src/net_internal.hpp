@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "aiostreams/backend/write_flow_control.hpp"
+#include "aiostreams/backend/selector_transport.hpp"
 #include "aiostreams/server.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
@@ -69,27 +69,17 @@ struct Network::Impl {
   void teardown() noexcept;
 };
 
-class SimTransport final : public Transport, public std::enable_shared_from_this<SimTransport> {
+/// asyncio's _SelectorSocketTransport on a simulated kernel socket: the state machine is
+/// detail::SelectorTransport's; this class supplies the socket (send and receive buffers,
+/// segments in flight, faults).
+class SimTransport final : public detail::SelectorTransport {
  public:
   SimTransport(Network::Impl& net, std::uint64_t id, int host, SocketAddress sockname, SocketAddress peername);
 
   // ---- Transport ----
   std::any get_extra_info(std::string_view name) const override;
-  bool is_closing() const override { return closing_; }
-  void close() override;
-  void set_protocol(std::shared_ptr<Protocol> protocol) override { protocol_ = std::move(protocol); }
-  std::shared_ptr<Protocol> get_protocol() const override { return protocol_; }
-  void write(std::string_view data) override;
-  void writelines(std::span<const std::string_view> buffers) override;
-  void write_eof() override;
-  bool can_write_eof() const override { return true; }
-  void abort() override;
+  /// The bytes above the kernel's send buffer (what asyncio would hold in its own buffer).
   std::size_t get_write_buffer_size() const override;
-  std::pair<std::size_t, std::size_t> get_write_buffer_limits() const override { return flow_.limits(); }
-  void set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) override;
-  void pause_reading() override;
-  void resume_reading() override;
-  bool is_reading() const override { return !paused_reading_ && !closing_; }
 
   // ---- the simulator's side ----
   void set_peer(const std::shared_ptr<SimTransport>& peer) { peer_ = peer; peer_host_ = peer->host_; }
@@ -109,9 +99,18 @@ class SimTransport final : public Transport, public std::enable_shared_from_this
   void teardown() noexcept;
   std::uint64_t id() const noexcept { return id_; }
   int host() const noexcept { return host_; }
-  bool lost() const noexcept { return lost_called_ || reset_; }
+  bool lost() const noexcept { return connection_lost_called() || reset_; }
 
  private:
+  // ---- SelectorTransport's I/O hooks ----
+  std::size_t write_data(std::string_view data) override;
+  void drop_write_buffer() noexcept override;
+  void shutdown_write() override;
+  void add_reader() override;
+  void remove_reader() override {}  // reading stops through closing() / reading_paused()
+  void close_socket() override;
+
+  std::shared_ptr<SimTransport> self() { return std::static_pointer_cast<SimTransport>(shared_from_this()); }
   enum class Kind : std::uint8_t { data, fin, rst };
   struct Segment {
     std::int64_t arrival_ns;
@@ -131,12 +130,8 @@ class SimTransport final : public Transport, public std::enable_shared_from_this
   void on_window_open();
   void schedule_write_ready();
   void write_ready();
-  void force_close(std::exception_ptr error);
-  void call_connection_lost(std::exception_ptr error);
-  void fatal_error(std::exception_ptr error, const char* message);
   void socket_close();
   void maybe_retire();
-  Protocol* protocol_ptr() const noexcept { return protocol_.get(); }
 
   Network::Impl* net_;
   std::uint64_t id_;
@@ -144,22 +139,12 @@ class SimTransport final : public Transport, public std::enable_shared_from_this
   int peer_host_ = 0;
   SocketAddress sockname_, peername_;
   std::weak_ptr<SimTransport> peer_;
-  std::shared_ptr<Protocol> protocol_;
   std::weak_ptr<Server> server_;
   bool attached_ = false;
-  detail::WriteFlowControl flow_;
 
-  // asyncio's side
-  bool started_ = false;       // connection_made has run: data may be delivered
-  bool closing_ = false;
-  bool conn_lost_ = false;     // connection_lost is scheduled (CPython's _conn_lost)
-  bool lost_called_ = false;
-  bool eof_written_ = false;
-  bool paused_reading_ = false;
   bool read_scheduled_ = false;
   bool write_ready_scheduled_ = false;
   bool reset_pending_ = false;  // RST arrived while nobody was looking
-  int lost_writes_ = 0;
 
   // the kernel's side: outgoing
   std::string out_;  // untransmitted: [send buffer][transport write buffer]

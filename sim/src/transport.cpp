@@ -1,4 +1,5 @@
-// SimTransport: CPython's _SelectorSocketTransport on top of a simulated kernel socket.
+// SimTransport: CPython's _SelectorSocketTransport (detail::SelectorTransport) on top of a
+// simulated kernel socket.
 #include <algorithm>
 #include <cerrno>
 
@@ -9,7 +10,7 @@ namespace aiostreams::sim {
 
 SimTransport::SimTransport(Network::Impl& net, std::uint64_t id, int host, SocketAddress sockname,
                            SocketAddress peername)
-    : net_(&net), id_(id), host_(host), sockname_(std::move(sockname)), peername_(std::move(peername)) {}
+    : SelectorTransport(&net.loop, nullptr), net_(&net), id_(id), host_(host), sockname_(std::move(sockname)), peername_(std::move(peername)) {}
 
 std::any SimTransport::get_extra_info(std::string_view name) const {
   if (name == "peername") return peername_;
@@ -18,14 +19,13 @@ std::any SimTransport::get_extra_info(std::string_view name) const {
 }
 
 void SimTransport::start(std::shared_ptr<Protocol> protocol, std::weak_ptr<Server> server) {
-  protocol_ = std::move(protocol);
+  set_protocol(std::move(protocol));
   server_ = std::move(server);
   attached_ = !server_.expired();
   if (net_ == nullptr) return;
-  net_->loop.call_soon([self = shared_from_this()] {
-    if (self->conn_lost_ || self->protocol_ == nullptr) return;
-    self->started_ = true;
-    self->protocol_->connection_made(self);
+  net_->loop.call_soon([self = self()] {
+    if (self->connection_lost_scheduled() || self->protocol_ptr() == nullptr) return;
+    self->call_connection_made();
     self->schedule_read();
   });
 }
@@ -38,46 +38,30 @@ std::size_t SimTransport::get_write_buffer_size() const {
   return pending > kernel ? pending - kernel : 0;
 }
 
-void SimTransport::set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) {
-  flow_.set_limits(high, low);
-  if (net_ != nullptr) flow_.maybe_pause(net_->loop, protocol_ptr(), get_write_buffer_size());
-}
-
-void SimTransport::write(std::string_view data) {
-  if (eof_written_) throw RuntimeError("Cannot call write() after write_eof()");
-  if (data.empty()) return;
-  if (conn_lost_ || net_ == nullptr) {
-    if (++lost_writes_ >= 5 && net_ != nullptr) net_->loop.call_exception_handler({"socket.send() raised exception.", nullptr});
-    return;
-  }
+std::size_t SimTransport::write_data(std::string_view data) {
   if (reset_ || reset_pending_) {  // send() on a reset socket
-    force_close(std::make_exception_ptr(ConnectionResetError()));
-    return;
+    fatal_error(std::make_exception_ptr(ConnectionResetError()), "Fatal write error on socket transport");
+    return 0;
   }
   if (kernel_shut_wr_) {  // send() after the kernel's FIN
-    force_close(std::make_exception_ptr(BrokenPipeError()));
-    return;
+    fatal_error(std::make_exception_ptr(BrokenPipeError()), "Fatal write error on socket transport");
+    return 0;
   }
   out_.append(data);
   transmit();
-  flow_.maybe_pause(net_->loop, protocol_ptr(), get_write_buffer_size());
+  return get_write_buffer_size();
 }
 
-void SimTransport::writelines(std::span<const std::string_view> buffers) {
-  if (eof_written_) throw RuntimeError("Cannot call writelines() after write_eof()");
-  std::size_t total = 0;
-  for (auto buffer : buffers) total += buffer.size();
-  if (total == 0) return;
-  std::string joined;
-  joined.reserve(total);
-  for (auto buffer : buffers) joined.append(buffer);
-  write(joined);
+void SimTransport::drop_write_buffer() noexcept {
+  // the transport's buffer is dropped; what the kernel already holds stays
+  if (net_ != nullptr && out_size() > net_->config.send_buffer) {
+    out_.resize(out_off_ + net_->config.send_buffer);
+  }
 }
 
-void SimTransport::write_eof() {
-  if (closing_ || eof_written_) return;
-  eof_written_ = true;
-  if (reset_ || kernel_shut_wr_) return;
+void SimTransport::shutdown_write() {
+  // FIN goes behind what the kernel holds; a reset or the kernel's own FIN leaves nothing to do.
+  if (net_ == nullptr || reset_ || kernel_shut_wr_ || fin_queued_) return;
   fin_queued_ = true;
   transmit();
 }
@@ -131,7 +115,7 @@ void SimTransport::arm_timer() {
   const std::int64_t blocked = std::max(stalled_until_ns_, net_->partitioned_until(host_, peer_host_));
   const std::int64_t when = std::max(flight_.front().arrival_ns, blocked);
   timer_armed_ = true;
-  net_->loop.call_at_ns(when, [self = shared_from_this()] {
+  net_->loop.call_at_ns(when, [self = self()] {
     self->timer_armed_ = false;
     self->deliver_due();
   });
@@ -191,10 +175,10 @@ void SimTransport::on_segment(Segment& segment) {
 }
 
 void SimTransport::schedule_read() {
-  if (read_scheduled_ || !started_ || closing_ || paused_reading_ || net_ == nullptr) return;
+  if (read_scheduled_ || !connection_made_called() || closing() || reading_paused() || net_ == nullptr) return;
   if (in_size() == 0 && (!fin_received_ || eof_delivered_)) return;
   read_scheduled_ = true;
-  auto run = [self = shared_from_this()] {
+  auto run = [self = self()] {
     self->read_scheduled_ = false;
     self->read_ready();
   };
@@ -207,7 +191,7 @@ void SimTransport::schedule_read() {
 }
 
 void SimTransport::read_ready() {
-  if (closing_ || paused_reading_ || net_ == nullptr || protocol_ == nullptr) return;
+  if (closing() || reading_paused() || net_ == nullptr || protocol_ptr() == nullptr) return;
   if (in_size() > 0) {
     std::size_t size = std::min(in_size(), net_->config.max_read);
     if (slow_) size = std::min(size, std::max<std::size_t>(1, net_->faults.slow_reader_chunk));
@@ -224,37 +208,17 @@ void SimTransport::read_ready() {
       }
     }
     if (auto peer = peer_.lock()) peer->on_window_open();
-    try {
-      protocol_->data_received(std::move(data));
-    } catch (...) {
-      fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
-      return;
-    }
-    schedule_read();
+    if (deliver_data(std::move(data))) schedule_read();
     return;
   }
   if (fin_received_ && !eof_delivered_) {
     eof_delivered_ = true;
-    bool keep_open = false;
-    try {
-      keep_open = protocol_->eof_received();
-    } catch (...) {
-      fatal_error(std::current_exception(), "Fatal error: protocol.eof_received() call failed.");
-      return;
-    }
-    if (!keep_open) close();
+    deliver_eof();
   }
 }
 
-void SimTransport::pause_reading() {
-  if (closing_ || paused_reading_) return;
-  paused_reading_ = true;
-}
-
-void SimTransport::resume_reading() {
-  if (closing_ || !paused_reading_) return;
-  paused_reading_ = false;
-  if (reset_pending_) {
+void SimTransport::add_reader() {
+  if (reset_pending_) {  // the RST that came while paused is noticed now
     force_close(std::make_exception_ptr(ConnectionResetError()));
     return;
   }
@@ -265,88 +229,32 @@ void SimTransport::on_window_open() {
   if (net_ == nullptr || out_size() == 0) return;
   const std::size_t before = get_write_buffer_size();
   transmit();
-  if (get_write_buffer_size() != before || closing_) schedule_write_ready();
+  if (get_write_buffer_size() != before || closing()) schedule_write_ready();
 }
 
 void SimTransport::schedule_write_ready() {
   if (write_ready_scheduled_ || net_ == nullptr) return;
   write_ready_scheduled_ = true;
-  net_->loop.call_soon([self = shared_from_this()] {
+  net_->loop.call_soon([self = self()] {
     self->write_ready_scheduled_ = false;
     self->write_ready();
   });
 }
 
 void SimTransport::write_ready() {
-  if (net_ == nullptr || conn_lost_) return;
-  const std::size_t size = get_write_buffer_size();
-  flow_.maybe_resume(net_->loop, protocol_ptr(), size);
-  if (size == 0 && closing_ && !conn_lost_) {
-    conn_lost_ = true;
-    call_connection_lost(nullptr);
-  }
+  if (net_ == nullptr || connection_lost_scheduled()) return;
+  buffered_data_sent(get_write_buffer_size());
 }
 
 // ---------------------------------------------------------------- closing
 
-void SimTransport::close() {
-  if (closing_) return;
-  closing_ = true;
-  if (get_write_buffer_size() == 0 && !conn_lost_) {
-    conn_lost_ = true;
-    if (net_ != nullptr) {
-      net_->loop.call_soon([self = shared_from_this()] { self->call_connection_lost(nullptr); });
-    }
-  }
-}
-
-void SimTransport::abort() { force_close(nullptr); }
-
-void SimTransport::force_close(std::exception_ptr error) {
-  if (conn_lost_) return;
-  // the transport's buffer is dropped; what the kernel already holds stays
-  if (net_ != nullptr && out_size() > net_->config.send_buffer) {
-    out_.resize(out_off_ + net_->config.send_buffer);
-  }
-  closing_ = true;
-  conn_lost_ = true;
-  if (net_ != nullptr) {
-    net_->loop.call_soon([self = shared_from_this(), error] { self->call_connection_lost(error); });
-  }
-}
-
-void SimTransport::fatal_error(std::exception_ptr error, const char* message) {
-  bool os_error = false;
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::system_error&) {
-    os_error = true;
-  } catch (...) {
-  }
-  if (!os_error && net_ != nullptr) net_->loop.call_exception_handler({message, error});
-  force_close(error);
-}
-
-void SimTransport::call_connection_lost(std::exception_ptr error) {
-  if (lost_called_) return;
-  lost_called_ = true;
-  auto protocol = std::move(protocol_);
-  protocol_.reset();
-  std::exception_ptr escaped;
-  if (protocol && started_) {
-    try {
-      protocol->connection_lost(error);
-    } catch (...) {
-      escaped = std::current_exception();
-    }
-  }
+void SimTransport::close_socket() {
   socket_close();
   if (attached_) {
     attached_ = false;
     if (auto server = server_.lock()) server->detach(this);
   }
-  maybe_retire();
-  if (escaped) std::rethrow_exception(escaped);
+  maybe_retire();  // may destroy *this: nothing after this line
 }
 
 void SimTransport::socket_close() {
@@ -372,7 +280,7 @@ void SimTransport::kill_with_rst() {
   if (!blackholed_) {
     send_segment(Kind::rst, {});
   }
-  if (!conn_lost_) force_close(std::make_exception_ptr(ConnectionResetError()));
+  if (!connection_lost_scheduled()) force_close(std::make_exception_ptr(ConnectionResetError()));
 }
 
 void SimTransport::hard_reset(bool notify_now) {
@@ -384,13 +292,13 @@ void SimTransport::hard_reset(bool notify_now) {
   in_off_ = 0;
   flight_.clear();
   flight_bytes_ = 0;
-  if (conn_lost_) {
+  if (connection_lost_scheduled()) {
     maybe_retire();
     return;
   }
   // CPython notices a reset when it reads or sends: a paused reader with nothing to send
   // finds out on resume_reading() or the next write().
-  if (notify_now || !paused_reading_ || out_size() > 0 || !started_) {
+  if (notify_now || !reading_paused() || out_size() > 0 || !connection_made_called()) {
     force_close(std::make_exception_ptr(ConnectionResetError()));
   } else {
     reset_pending_ = true;
@@ -411,7 +319,7 @@ void SimTransport::stall_for(std::int64_t duration_ns) {
 }
 
 void SimTransport::maybe_retire() {
-  if (retired_ || net_ == nullptr || !lost_called_) return;
+  if (retired_ || net_ == nullptr || !connection_lost_called()) return;
   if (out_size() > 0 || !flight_.empty()) return;
   retired_ = true;
   flight_.clear();
@@ -422,7 +330,8 @@ void SimTransport::maybe_retire() {
 
 void SimTransport::teardown() noexcept {
   net_ = nullptr;
-  protocol_.reset();
+  loop_gone();
+  release_protocol().reset();
   flight_.clear();
   peer_.reset();
 }

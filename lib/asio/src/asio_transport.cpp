@@ -1,4 +1,5 @@
-// AsioSocketTransport: CPython's _SelectorSocketTransport (selector_events.py) on Asio.
+// AsioSocketTransport: the I/O of CPython's _SelectorSocketTransport (selector_events.py)
+// on Asio; the state machine is SelectorTransport's.
 //
 // Reading. Until the first bytes arrive a connection waits with async_wait and then makes
 // one non-blocking read into the thread's scratch buffer: a connection that never receives
@@ -28,8 +29,6 @@ namespace aiostreams::detail {
 namespace {
 // asyncio's _SelectorTransport.max_size: the most one read takes from the socket.
 constexpr std::size_t kMaxRead = 256 * 1024;
-// asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES.
-constexpr std::size_t kConnLostWarnThreshold = 5;
 // Buffers handed to one sendmsg().
 constexpr std::size_t kMaxGather = 16;
 
@@ -39,20 +38,6 @@ char* shared_read_buffer() {
   thread_local std::unique_ptr<char[]> buffer;
   if (!buffer) buffer = std::make_unique<char[]>(kMaxRead);
   return buffer.get();
-}
-
-void report(Loop& loop, const char* message, std::exception_ptr error) noexcept {
-  loop.call_exception_handler({message, std::move(error)});
-}
-
-bool is_os_error(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const OSError&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
 }
 }  // namespace
 
@@ -83,9 +68,9 @@ std::optional<SocketAddress> SocketNames::address(bool peer) const {
 
 AsioSocketTransport::AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
                                          std::shared_ptr<Server> server)
-    : AsioResource(loop),
+    : SelectorTransport(&loop, std::move(protocol)),
+      AsioResource(loop),
       socket_(std::move(socket)),
-      protocol_(std::move(protocol)),
       server_(std::move(server)),
       names_(socket_->native_handle()) {
   fd_ = socket_->native_handle();
@@ -111,23 +96,21 @@ void AsioSocketTransport::destroy_socket() noexcept {
 void AsioSocketTransport::loop_closing() noexcept {
   // The loop is going away: no callback can run any more. Close the socket and break the
   // transport ↔ protocol cycle that connection_lost would have broken.
-  closing_ = true;
-  conn_lost_ = std::max<std::size_t>(conn_lost_, 1);
-  lost_called_ = true;
+  loop_gone();
   buffer_.clear();
   destroy_socket();
-  auto protocol = std::move(protocol_);
+  auto protocol = release_protocol();
   auto server = std::move(server_);
   (void)protocol;
   (void)server;
 }
 
 void AsioSocketTransport::start(std::optional<Future<void>> waiter) {
-  auto self = shared_from_this();
+  auto self = this->self();
   if (server_) server_->attach(self);
   Loop& l = loop();
   l.call_soon([self] {
-    if (self->protocol_ && !self->lost_called_) self->protocol_->connection_made(self);
+    if (self->protocol_ptr() != nullptr && !self->connection_lost_called()) self->call_connection_made();
   });
   l.call_soon([self] { self->add_reader(); });
   if (waiter) {
@@ -149,9 +132,9 @@ std::any AsioSocketTransport::get_extra_info(std::string_view name) const {
 // ---- reading ----------------------------------------------------------------------------
 
 void AsioSocketTransport::add_reader() {
-  if (closing_ || loop_closed()) return;  // asyncio's _add_reader checks _closing
+  if (closing() || loop_closed()) return;  // asyncio's _add_reader checks _closing
   reader_ = true;
-  if (!paused_) arm_read();
+  if (!reading_paused()) arm_read();
 }
 
 void AsioSocketTransport::remove_reader() {
@@ -162,8 +145,8 @@ void AsioSocketTransport::remove_reader() {
 }
 
 void AsioSocketTransport::arm_read() {
-  if (read_outstanding_ || !socket_ || conn_lost_ != 0) return;  // one outstanding at most
-  auto self = shared_from_this();
+  if (read_outstanding_ || !socket_ || connection_lost_scheduled()) return;  // one outstanding at most
+  auto self = this->self();
   read_outstanding_ = true;
   if (receive_ && receive_->held) {
     // Bytes read before a pause: delivered now, from the loop as a read would be.
@@ -182,22 +165,10 @@ void AsioSocketTransport::arm_read() {
   }
 }
 
-void AsioSocketTransport::pause_reading() {
-  if (closing_ || paused_) return;
-  paused_ = true;
-  remove_reader();
-}
-
-void AsioSocketTransport::resume_reading() {
-  if (closing_ || !paused_) return;
-  paused_ = false;
-  add_reader();
-}
-
 void AsioSocketTransport::on_read_ready(const std::error_code& ec) {
   read_outstanding_ = false;
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
-  if (!reader_ || paused_ || closing_ || conn_lost_ != 0) return;  // not reading any more
+  if (!reader_ || reading_paused() || closing() || connection_lost_scheduled()) return;  // not reading any more
   char* buffer = shared_read_buffer();
   std::error_code read_error;
   const std::size_t n = socket_->read_some(asio::buffer(buffer, kMaxRead), read_error);
@@ -217,8 +188,8 @@ void AsioSocketTransport::on_read_ready(const std::error_code& ec) {
 void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) {
   read_outstanding_ = false;
   // Closing or lost: what was read goes, as it would with the socket.
-  if (ec == asio::error::operation_aborted || !socket_ || loop_closed() || closing_ || conn_lost_ != 0) return;
-  if (!reader_ || paused_) {
+  if (ec == asio::error::operation_aborted || !socket_ || loop_closed() || closing() || connection_lost_scheduled()) return;
+  if (!reader_ || reading_paused()) {
     receive_->held = HeldRead{ec, n};  // read just before pause_reading(): kept for resume_reading()
     return;
   }
@@ -234,7 +205,7 @@ void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) 
   }
   // The bytes came before the error: the protocol gets both, as over two reads.
   deliver(std::move(data), false);
-  if (!closing_ && conn_lost_ == 0) read_failed(more_error);
+  if (!closing() && !connection_lost_scheduled()) read_failed(more_error);
 }
 
 std::string AsioSocketTransport::read_more(std::error_code& error) {
@@ -254,91 +225,46 @@ std::string AsioSocketTransport::read_more(std::error_code& error) {
 
 void AsioSocketTransport::read_failed(const std::error_code& ec) {
   if (!ec || ec == asio::error::eof) {
-    on_eof();
+    deliver_eof();
   } else {
     fatal_error(socket_error(ec), "Fatal read error on socket transport");
   }
 }
 
 void AsioSocketTransport::deliver(std::string data, bool read_on) {
-  try {
-    if (protocol_) protocol_->data_received(std::move(data));
-  } catch (...) {
-    fatal_error(std::current_exception(), "Fatal error: protocol.data_received() call failed.");
-    return;
-  }
-  if (read_on && reader_ && !paused_ && !closing_) arm_read();
-}
-
-void AsioSocketTransport::on_eof() {
-  bool keep_open = false;
-  try {
-    keep_open = protocol_ ? protocol_->eof_received() : false;
-  } catch (...) {
-    fatal_error(std::current_exception(), "Fatal error: protocol.eof_received() call failed.");
-    return;
-  }
-  if (keep_open) {
-    remove_reader();
-  } else {
-    close();
-  }
+  if (!deliver_data(std::move(data))) return;
+  if (read_on && reader_ && !reading_paused() && !closing()) arm_read();
 }
 
 // ---- writing ----------------------------------------------------------------------------
 
-void AsioSocketTransport::write(std::string_view data) {
-  if (eof_) throw RuntimeError("Cannot call write() after write_eof()");
-  if (data.empty()) return;
-  if (conn_lost_ != 0) {
-    if (conn_lost_ >= kConnLostWarnThreshold && !loop_closed()) {
-      report(loop(), "socket.send() raised exception.", nullptr);
-    }
-    ++conn_lost_;
-    return;
-  }
+std::size_t AsioSocketTransport::write_data(std::string_view data) {
   if (buffer_.empty()) {
     std::error_code ec;
     const std::size_t sent = socket_->write_some(asio::buffer(data.data(), data.size()), ec);
     if (ec && !would_block(ec)) {
       fatal_error(socket_error(ec), "Fatal write error on socket transport");
-      return;
+      return 0;
     }
     if (!ec) data.remove_prefix(sent);
-    if (data.empty()) return;
+    if (data.empty()) return 0;
     arm_write();
   }
   buffer_.append(data);
-  flow_.maybe_pause(loop(), protocol_.get(), buffer_.size());
-}
-
-void AsioSocketTransport::writelines(std::span<const std::string_view> buffers) {
-  if (eof_) throw RuntimeError("Cannot call writelines() after write_eof()");
-  // As the selector transport's writelines (3.12+): everything is queued, then one send.
-  std::size_t total = 0;
-  for (auto part : buffers) total += part.size();
-  if (total == 0) return;
-  if (conn_lost_ != 0) {
-    write(std::string_view("x", 1));  // counts and warns as write() does
-    return;
-  }
-  std::string joined;
-  joined.reserve(total);
-  for (auto part : buffers) joined.append(part);
-  write(joined);
+  return buffer_.size();
 }
 
 void AsioSocketTransport::arm_write() {
   if (write_wait_pending_ || !socket_) return;
   write_wait_pending_ = true;
   socket_->async_wait(GenericSocket::wait_write,
-                      [self = shared_from_this()](const std::error_code& ec) { self->on_write_ready(ec); });
+                      [self = self()](const std::error_code& ec) { self->on_write_ready(ec); });
 }
 
 void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
   write_wait_pending_ = false;
   if (ec == asio::error::operation_aborted || !socket_ || loop_closed()) return;
-  if (conn_lost_ != 0 || buffer_.empty()) return;
+  if (connection_lost_scheduled() || buffer_.empty()) return;
   std::array<asio::const_buffer, kMaxGather> parts;
   const std::size_t count = buffer_.gather(parts);
   std::error_code send_error;
@@ -353,20 +279,7 @@ void AsioSocketTransport::on_write_ready(const std::error_code& ec) {
     return;
   }
   buffer_.consume(sent);
-  flow_.maybe_resume(loop(), protocol_.get(), buffer_.size());  // may append to the buffer
-  if (!buffer_.empty()) {
-    arm_write();
-    return;
-  }
-  if (closing_) {
-    try {
-      call_connection_lost(nullptr);
-    } catch (...) {
-      report(loop(), "Exception in callback AsioSocketTransport._call_connection_lost", std::current_exception());
-    }
-  } else if (eof_) {
-    shutdown_write();
-  }
+  if (!buffered_data_sent(buffer_.size())) arm_write();  // may finish close() or write_eof()
 }
 
 void AsioSocketTransport::shutdown_write() {
@@ -374,64 +287,12 @@ void AsioSocketTransport::shutdown_write() {
   if (socket_) socket_->shutdown(GenericSocket::shutdown_send, ignored);
 }
 
-void AsioSocketTransport::write_eof() {
-  if (closing_ || eof_) return;
-  eof_ = true;
-  if (buffer_.empty()) shutdown_write();
-}
-
-void AsioSocketTransport::set_write_buffer_limits(std::optional<std::size_t> high, std::optional<std::size_t> low) {
-  flow_.set_limits(high, low);
-  if (!loop_closed()) flow_.maybe_pause(loop(), protocol_.get(), buffer_.size());
-}
-
 // ---- closing ----------------------------------------------------------------------------
 
-void AsioSocketTransport::close() {
-  if (closing_) return;
-  closing_ = true;
-  remove_reader();
-  if (buffer_.empty() && !loop_closed()) {
-    ++conn_lost_;
-    loop().call_soon([self = shared_from_this()] { self->call_connection_lost(nullptr); });
-  }
-}
-
-void AsioSocketTransport::abort() { force_close(nullptr); }
-
-void AsioSocketTransport::fatal_error(std::exception_ptr error, const char* message) {
-  // As _fatal_error: OSErrors are expected (peer resets); anything else is reported.
-  if (!is_os_error(error) && !loop_closed()) report(loop(), message, error);
-  force_close(std::move(error));
-}
-
-void AsioSocketTransport::force_close(std::exception_ptr error) {
-  if (conn_lost_ != 0 || loop_closed()) return;
+void AsioSocketTransport::close_socket() {
   buffer_.clear();
-  if (!closing_) {
-    closing_ = true;
-    remove_reader();
-  }
-  ++conn_lost_;
-  loop().call_soon([self = shared_from_this(), error] { self->call_connection_lost(error); });
-}
-
-void AsioSocketTransport::call_connection_lost(std::exception_ptr error) {
-  if (lost_called_) return;
-  lost_called_ = true;
-  conn_lost_ = std::max<std::size_t>(conn_lost_, 1);
-  // The `finally` of _call_connection_lost: the socket closes and the server forgets us
-  // even if the protocol throws.
-  struct Finally {
-    AsioSocketTransport& transport;
-    ~Finally() {
-      transport.buffer_.clear();
-      transport.destroy_socket();
-      auto protocol = std::move(transport.protocol_);
-      if (auto server = std::move(transport.server_)) server->detach(&transport);
-    }
-  } finally{*this};
-  if (protocol_) protocol_->connection_lost(std::move(error));
+  destroy_socket();
+  if (auto server = std::move(server_)) server->detach(this);
 }
 
 }  // namespace aiostreams::detail

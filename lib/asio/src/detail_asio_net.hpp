@@ -21,7 +21,7 @@
 #include <system_error>
 
 #include "aiostreams/asio_loop.hpp"
-#include "aiostreams/backend/write_flow_control.hpp"
+#include "aiostreams/backend/selector_transport.hpp"
 #include "aiostreams/future.hpp"
 #include "aiostreams/protocol.hpp"
 #include "aiostreams/server.hpp"
@@ -111,13 +111,11 @@ class SocketNames {
   std::unique_ptr<std::array<std::optional<SocketAddress>, 2>> other_;
 };
 
-/// asyncio's _SelectorSocketTransport on an Asio socket (TCP or Unix stream): one read of
-/// up to 256 KiB per readiness (see asio_transport.cpp for how), write() sends at once when
-/// nothing is buffered, close/abort/write_eof and the connection_lost rules of
-/// selector_events.py.
-class AsioSocketTransport final : public Transport,
-                                  public AsioResource,
-                                  public std::enable_shared_from_this<AsioSocketTransport> {
+/// asyncio's _SelectorSocketTransport on an Asio socket (TCP or Unix stream). The state
+/// machine (buffering rules, water marks, close/abort/write_eof, connection_lost) is
+/// SelectorTransport's; this class does the I/O: one read of up to 256 KiB per readiness
+/// (see asio_transport.cpp for how), and write() sends at once when nothing is buffered.
+class AsioSocketTransport final : public SelectorTransport, public AsioResource {
  public:
   AsioSocketTransport(AsioLoop& loop, GenericSocket socket, std::shared_ptr<Protocol> protocol,
                       std::shared_ptr<Server> server);
@@ -129,57 +127,40 @@ class AsioSocketTransport final : public Transport,
   void start(std::optional<Future<void>> waiter);
 
   std::any get_extra_info(std::string_view name) const override;
-  bool is_closing() const override { return closing_; }
-  void close() override;
-  void set_protocol(std::shared_ptr<Protocol> protocol) override { protocol_ = std::move(protocol); }
-  std::shared_ptr<Protocol> get_protocol() const override { return protocol_; }
-  void pause_reading() override;
-  void resume_reading() override;
-  bool is_reading() const override { return !paused_ && !closing_; }
-  void write(std::string_view data) override;
-  void writelines(std::span<const std::string_view> buffers) override;
-  void write_eof() override;
-  bool can_write_eof() const override { return true; }
-  void abort() override;
   std::size_t get_write_buffer_size() const override { return buffer_.size(); }
-  std::pair<std::size_t, std::size_t> get_write_buffer_limits() const override { return flow_.limits(); }
-  void set_write_buffer_limits(std::optional<std::size_t> high = std::nullopt,
-                               std::optional<std::size_t> low = std::nullopt) override;
 
   std::shared_ptr<void> keep_alive() noexcept override { return weak_from_this().lock(); }
   void loop_closing() noexcept override;
 
  private:
-  void add_reader();
-  void remove_reader();
+  // ---- SelectorTransport's I/O hooks ----
+  std::size_t write_data(std::string_view data) override;
+  void drop_write_buffer() noexcept override { buffer_.clear(); }
+  void shutdown_write() override;
+  void add_reader() override;
+  void remove_reader() override;
+  void close_socket() override;
+
+  std::shared_ptr<AsioSocketTransport> self() {
+    return std::static_pointer_cast<AsioSocketTransport>(shared_from_this());
+  }
   void arm_read();
   void on_read_ready(const std::error_code& ec);
   void on_received(const std::error_code& ec, std::size_t n);
   std::string read_more(std::error_code& error);
   void read_failed(const std::error_code& ec);
   void deliver(std::string data, bool read_on = true);
-  void on_eof();
   void arm_write();
   void on_write_ready(const std::error_code& ec);
-  void fatal_error(std::exception_ptr error, const char* message);
-  void force_close(std::exception_ptr error);
-  void call_connection_lost(std::exception_ptr error);
-  void shutdown_write();
   void destroy_socket() noexcept;
 
   std::optional<GenericSocket> socket_;
-  std::shared_ptr<Protocol> protocol_;
   std::shared_ptr<Server> server_;
   SocketNames names_;
 
   SocketWriteBuffer buffer_;  // unsent data
-  WriteFlowControl flow_;
 
-  std::size_t conn_lost_ = 0;  // asyncio's _conn_lost: connection_lost scheduled, then dropped writes
   int fd_ = -1;
-  bool closing_ = false;
-  bool eof_ = false;      // write_eof() was called
-  bool paused_ = false;   // pause_reading()
   bool reader_ = false;   // asyncio's add_reader/remove_reader state
   // A read is outstanding: an async_wait before any data arrived, an async_receive into
   // receive_ afterwards, or the delivery of held bytes.
@@ -195,7 +176,6 @@ class AsioSocketTransport final : public Transport,
   };
   std::unique_ptr<Receive> receive_;  // allocated when the first data arrives
   bool write_wait_pending_ = false;
-  bool lost_called_ = false;
 };
 
 }  // namespace aiostreams::detail

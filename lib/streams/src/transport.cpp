@@ -5,7 +5,11 @@
 namespace aiostreams {
 
 void Transport::writelines(std::span<const std::string_view> buffers) {
+  // Joined, then one write: the kernel sees one send, as with CPython's sendmsg of the list.
+  std::size_t total = 0;
+  for (auto buffer : buffers) total += buffer.size();
   std::string joined;
+  joined.reserve(total);
   for (auto buffer : buffers) joined.append(buffer);
   write(joined);
 }
