@@ -446,7 +446,7 @@ void reject_sock(const Socket& sock) {
 }  // namespace
 
 Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory factory, std::string host, int port,
-                                                            const ConnectOptions& options) {
+                                                               const ConnectOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
@@ -500,7 +500,7 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory f
 }
 
 Task<std::shared_ptr<Server>> SimLoop::do_create_server(ProtocolFactory factory, std::string host, int port,
-                                                     const ServerOptions& options) {
+                                                        const ServerOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
@@ -535,7 +535,7 @@ Task<std::shared_ptr<Server>> SimLoop::do_create_server(ProtocolFactory factory,
 }
 
 Task<std::shared_ptr<Transport>> SimLoop::do_create_unix_connection(ProtocolFactory factory, std::string path,
-                                                                 const ConnectOptions& options) {
+                                                                    const ConnectOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
@@ -566,7 +566,7 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_unix_connection(ProtocolFact
 }
 
 Task<std::shared_ptr<Server>> SimLoop::do_create_unix_server(ProtocolFactory factory, std::string path,
-                                                          const ServerOptions& options) {
+                                                             const ServerOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();

@@ -441,7 +441,7 @@ using detail::GenericEndpoint;
 using detail::GenericSocket;
 
 Task<std::shared_ptr<Transport>> AsioLoop::do_create_connection(ProtocolFactory factory, std::string host, int port,
-                                                             const ConnectOptions& options) {
+                                                                const ConnectOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const int family = options.family;
   const std::optional<SocketAddress> local_addr = options.local_addr;
@@ -503,7 +503,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::do_create_connection(ProtocolFactory 
 }
 
 Task<std::shared_ptr<Transport>> AsioLoop::do_create_unix_connection(ProtocolFactory factory, std::string path,
-                                                                  const ConnectOptions& options) {
+                                                                     const ConnectOptions& options) {
   // No host to default server_hostname to: asyncio requires it with ssl.
   const std::optional<detail::TlsParams> tls = detail::client_tls(options, std::string());
   if (options.sock) {
@@ -536,7 +536,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::do_create_unix_connection(ProtocolFac
 }
 
 Task<std::shared_ptr<Server>> AsioLoop::do_create_server(ProtocolFactory factory, std::string host, int port,
-                                                      const ServerOptions& options) {
+                                                         const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
   factory = detail::server_factory(*this, std::move(factory), opts);
@@ -574,7 +574,7 @@ Task<std::shared_ptr<Server>> AsioLoop::do_create_server(ProtocolFactory factory
 }
 
 Task<std::shared_ptr<Server>> AsioLoop::do_create_unix_server(ProtocolFactory factory, std::string path,
-                                                           const ServerOptions& options) {
+                                                              const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
   factory = detail::server_factory(*this, std::move(factory), opts);

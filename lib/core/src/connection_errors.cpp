@@ -22,9 +22,9 @@ std::exception_ptr connect_error(int error_number, const SocketAddress& address)
 
 std::exception_ptr bind_error(int error_number, const SocketAddress& address) {
   // base_events.create_server: 'error while attempting to bind on address %r: %s' % (sa, strerror.lower())
-  return make_os_error(error_number,
-                       os_error_message(error_number, "error while attempting to bind on address " +
-                                                          address_repr(address) + ": " + lowered_strerror(error_number)));
+  const std::string text =
+      "error while attempting to bind on address " + address_repr(address) + ": " + lowered_strerror(error_number);
+  return make_os_error(error_number, os_error_message(error_number, text));
 }
 
 std::exception_ptr unix_address_in_use(const std::string& path) {
