@@ -184,7 +184,8 @@ TEST_CASE("an echo server on a Linux abstract Unix name answers", "[asio]") {
       co_await aiostreams::start_unix_server(echo_lines, name);
     } catch (const aiostreams::OSError& e) {
       in_use = e.code().value() == EADDRINUSE &&
-               std::string(e.what()) == "Address '\\x00aiostreams-test-" + std::to_string(::getpid()) + "' is already in use";
+               std::string(e.what()) ==
+                   "[Errno 98] Address '\\x00aiostreams-test-" + std::to_string(::getpid()) + "' is already in use";
     }
     CHECK(in_use);
     co_await server->aclose();
@@ -520,7 +521,7 @@ TEST_CASE("connecting to a port nobody listens on raises ConnectionRefusedError"
       co_await aiostreams::open_connection("127.0.0.1", port);
     } catch (const aiostreams::ConnectionRefusedError& e) {
       refused = e.code().value() == ECONNREFUSED &&
-                std::string(e.what()) == "Connect call failed ('127.0.0.1', " + std::to_string(port) + ")";
+                std::string(e.what()) == "[Errno 111] Connect call failed ('127.0.0.1', " + std::to_string(port) + ")";
     }
     CHECK(refused);
     AWAIT_RAISES(aiostreams::OSError, aiostreams::open_unix_connection(temp_socket_path("nobody")));
@@ -585,7 +586,7 @@ TEST_CASE("binding a port in use raises OSError naming the address", "[asio]") {
       co_await aiostreams::start_server(echo_lines, "127.0.0.1", port, {.reuse_address = false});
     } catch (const aiostreams::OSError& e) {
       in_use = e.code().value() == EADDRINUSE &&
-               std::string(e.what()) == "error while attempting to bind on address ('127.0.0.1', " +
+               std::string(e.what()) == "[Errno 98] error while attempting to bind on address ('127.0.0.1', " +
                                             std::to_string(port) + "): address already in use";
     }
     CHECK(in_use);

@@ -335,7 +335,7 @@ TEST_CASE("unix sockets connect by path on the same host and a missing path is n
       FAIL("bound an abstract name twice");
     } catch (const aiostreams::OSError& error) {
       CHECK(error.code().value() == EADDRINUSE);
-      CHECK(std::string(error.what()).rfind("Address '", 0) == 0);  // what() stops at the name's NUL
+      CHECK(std::string(error.what()) == "[Errno 98] Address '\\x00abs' is already in use");
     }
     transport->close();
     server->close();

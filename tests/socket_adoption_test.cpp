@@ -186,8 +186,8 @@ TEST_CASE("socketpair gives two connected Unix stream sockets that send and recv
   CHECK(b.recv(100) == "ping");
   b.close();
   CHECK(a.recv(100).empty());  // EOF
-  CHECK(a.repr() == "<socket fd=" + std::to_string(a.fileno()) + ", family=AF_UNIX, type=SOCK_STREAM>");
-  CHECK(b.repr() == "<socket [closed] fd=-1>");
+  CHECK(a.repr() == "<socket.socket fd=" + std::to_string(a.fileno()) + ", family=1, type=1, proto=0>");
+  CHECK(b.repr() == "<socket.socket [closed] fd=-1>");
 }
 
 TEST_CASE("Socket copies share one descriptor, closed when the last copy goes", "[socket]") {
@@ -246,7 +246,7 @@ TEST_CASE("Socket errors name the problem", "[socket]") {
   Socket not_a_socket = Socket::adopt(pipe_fds[0]);
   ::close(pipe_fds[1]);
   CHECK(os_error_of([&] { (void)not_a_socket.family(); }) == "errno 88: [Errno 88] Socket operation on non-socket");
-  CHECK(not_a_socket.repr() == "<socket fd=" + std::to_string(pipe_fds[0]) + ">");
+  CHECK(not_a_socket.repr() == "<socket.socket fd=" + std::to_string(pipe_fds[0]) + ">");
 
   CHECK(os_error_of([] { (void)aiostreams::socketpair(AF_INET); }) ==
         "errno 95: [Errno 95] Operation not supported");
@@ -410,8 +410,10 @@ TEST_CASE("sock= with host, port or path, without a sock, or of the wrong kind r
     Socket dgram = new_socket(AF_UNIX, SOCK_DGRAM);
     Socket tcp = new_socket(AF_INET, SOCK_STREAM);
     const int stream_fd = stream.fileno();
-    const std::string dgram_repr = "<socket fd=" + std::to_string(dgram.fileno()) + ", family=AF_UNIX, type=SOCK_DGRAM>";
-    const std::string tcp_repr = "<socket fd=" + std::to_string(tcp.fileno()) + ", family=AF_INET, type=SOCK_STREAM>";
+    // Python 3.11's reprs of such sockets (proto is SO_PROTOCOL, as for socket.socket(fileno=fd)).
+    const std::string dgram_repr = "<socket.socket fd=" + std::to_string(dgram.fileno()) + ", family=1, type=2, proto=0>";
+    const std::string tcp_repr = "<socket.socket fd=" + std::to_string(tcp.fileno()) +
+                                 ", family=2, type=1, proto=6, laddr=('0.0.0.0', 0)>";
     std::string outcome;
 
     ConnectOptions with_stream{.sock = stream};

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cmath>
 
+#include "aiostreams/backend/connection_errors.hpp"
+#include "aiostreams/detail/python_format.hpp"
 #include "aiostreams/errors.hpp"
 #include "aiostreams/socket.hpp"
 #include "aiostreams/sim/fault_table.hpp"
@@ -22,11 +24,9 @@ std::int64_t seconds_to_ns(double seconds) noexcept {
   return static_cast<std::int64_t>(std::llround(seconds * 1e9));
 }
 
-[[noreturn]] void throw_gaierror() { throw OSError(EAI_NONAME, "[Errno -2] Name or service not known"); }
+[[noreturn]] void throw_gaierror() { std::rethrow_exception(detail::resolution_error(EAI_NONAME)); }
 
-std::string python_address(const std::string& host, int port) {
-  return "('" + host + "', " + std::to_string(port) + ")";
-}
+SocketAddress tcp_address(const std::string& host, int port) { return SocketAddress{host, port, ""}; }
 
 struct TimerGuard {
   TimerHandle handle;
@@ -362,7 +362,7 @@ void SimListener::accept_one() {
     if (net_->rng.chance(net_->faults.accept_error)) {
       net_->fault("fault-accept-error", endpoint->id());
       net_->loop.call_exception_handler(
-          {"socket.accept() out of system resource", make_os_error(EMFILE, "[Errno 24] Too many open files")});
+          {"socket.accept() out of system resource", detail::os_error(EMFILE)});
       endpoint->kill_with_rst();
       break;
     }
@@ -402,7 +402,9 @@ Task<void> network_wait(SimLoop& loop, std::int64_t delay_ns, std::string label)
   co_await done;
 }
 
-Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns, const std::string& target) {
+// `target` names the peer in labels; `refused` is what a refused connect raises.
+Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns, const std::string& target,
+                          std::exception_ptr refused_error) {
   const bool refused = net.rng.chance(net.faults.connect_refused);
   const bool hang = !refused && net.rng.chance(net.faults.connect_hang);
   if (hang) {
@@ -414,7 +416,7 @@ Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns
   co_await network_wait(loop, rtt_ns, "connect to " + target);
   if (refused) {
     net.fault("fault-connect-refused", 0);
-    throw ConnectionRefusedError("Connect call failed " + target);
+    std::rethrow_exception(refused_error);
   }
 }
 }  // namespace
@@ -429,8 +431,8 @@ void reject_sock(const Socket& sock) {
 }
 }  // namespace
 
-Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory factory, std::string host, int port,
-                                                            const ConnectOptions& options) {
+Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory factory, std::string host, int port,
+                                                               const ConnectOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
@@ -451,20 +453,22 @@ Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory fact
   } else {
     throw_gaierror();
   }
-  const std::string target = python_address(peer_address, port);
+  const SocketAddress peer = tcp_address(peer_address, port);
+  const std::string target = detail::address_repr(peer);
+  const auto refused = detail::connect_error(ECONNREFUSED, peer);
   record("connect", static_cast<std::uint64_t>(from) << 32 | static_cast<std::uint32_t>(to), static_cast<std::uint64_t>(port));
   const std::int64_t rtt = net.latency_ns(from, to) + net.latency_ns(to, from);
-  co_await connect_faults(*this, net, rtt, target);
+  co_await connect_faults(*this, net, rtt, target, refused);
 
   auto found = net.tcp_listeners.find({to, port});
   SimListener* listener = found == net.tcp_listeners.end() ? nullptr : found->second;
   if (listener == nullptr || !listener->listening() || !listener->accepts_from(loopback)) {
     record("refused", static_cast<std::uint64_t>(port));
-    throw ConnectionRefusedError("Connect call failed " + target);
+    std::rethrow_exception(refused);
   }
   if (listener->queue_full() || net.rng.chance(net.faults.backlog_full)) {
     net.fault("fault-backlog-full", static_cast<std::uint64_t>(port));
-    throw ConnectionRefusedError("Connect call failed " + target);
+    std::rethrow_exception(refused);
   }
   const std::string client_address = loopback ? "127.0.0.1" : net.hosts[static_cast<std::size_t>(from)].address;
   const int client_port = net.allocate_port(from);
@@ -481,8 +485,8 @@ Task<std::shared_ptr<Transport>> SimLoop::create_connection(ProtocolFactory fact
   co_return transport;
 }
 
-Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, std::string host, int port,
-                                                     const ServerOptions& options) {
+Task<std::shared_ptr<Server>> SimLoop::do_create_server(ProtocolFactory factory, std::string host, int port,
+                                                        const ServerOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
@@ -498,8 +502,7 @@ Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, st
     kind = BindKind::own;
     bind_address = self.address;
   } else if (net.by_address.count(host) != 0 || net.by_name.count(host) != 0) {
-    throw OSError(EADDRNOTAVAIL, "[Errno 99] error while attempting to bind on address " + python_address(host, port) +
-                                     ": cannot assign requested address");
+    std::rethrow_exception(detail::bind_error(EADDRNOTAVAIL, tcp_address(host, port)));
   } else {
     throw_gaierror();
   }
@@ -507,8 +510,7 @@ Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, st
   if (port == 0) {
     port = net.allocate_port(on);
   } else if (net.tcp_listeners.count({on, port}) != 0) {
-    throw OSError(EADDRINUSE, "[Errno 98] error while attempting to bind on address " +
-                                  python_address(bind_address, port) + ": address already in use");
+    std::rethrow_exception(detail::bind_error(EADDRINUSE, tcp_address(bind_address, port)));
   }
   record("listen", static_cast<std::uint64_t>(on), static_cast<std::uint64_t>(port));
   std::vector<std::unique_ptr<Listener>> listeners;
@@ -518,23 +520,24 @@ Task<std::shared_ptr<Server>> SimLoop::create_server(ProtocolFactory factory, st
   co_return server;
 }
 
-Task<std::shared_ptr<Transport>> SimLoop::create_unix_connection(ProtocolFactory factory, std::string path,
-                                                                 const ConnectOptions& options) {
+Task<std::shared_ptr<Transport>> SimLoop::do_create_unix_connection(ProtocolFactory factory, std::string path,
+                                                                    const ConnectOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
-  if (path.empty()) throw ValueError("no path was specified");
   record("connect-unix", static_cast<std::uint64_t>(on), path.size());
   const std::int64_t rtt = net.latency_ns(on, on) + net.latency_ns(on, on);
-  co_await connect_faults(*this, net, rtt, "'" + path + "'");
+  // A Unix connect fails with the bare errno (sock_connect adds no address for AF_UNIX paths).
+  const auto refused = detail::os_error(ECONNREFUSED);
+  co_await connect_faults(*this, net, rtt, detail::python_repr(path), refused);
   auto found = net.unix_paths.find({on, path});
-  if (found == net.unix_paths.end()) throw OSError(ENOENT, "[Errno 2] No such file or directory");
+  if (found == net.unix_paths.end()) std::rethrow_exception(detail::os_error(ENOENT));
   SimListener* listener = found->second;
-  if (listener == nullptr || !listener->listening()) throw ConnectionRefusedError("[Errno 111] Connection refused");
+  if (listener == nullptr || !listener->listening()) std::rethrow_exception(refused);
   if (listener->queue_full() || net.rng.chance(net.faults.backlog_full)) {
     net.fault("fault-backlog-full", 0);
-    throw ConnectionRefusedError("[Errno 111] Connection refused");
+    std::rethrow_exception(refused);
   }
   auto transport = net.establish(on, SocketAddress{}, on, SocketAddress{"", 0, path}, *listener);
   std::shared_ptr<Protocol> protocol;
@@ -548,18 +551,17 @@ Task<std::shared_ptr<Transport>> SimLoop::create_unix_connection(ProtocolFactory
   co_return transport;
 }
 
-Task<std::shared_ptr<Server>> SimLoop::create_unix_server(ProtocolFactory factory, std::string path,
-                                                          const ServerOptions& options) {
+Task<std::shared_ptr<Server>> SimLoop::do_create_unix_server(ProtocolFactory factory, std::string path,
+                                                             const ServerOptions& options) {
   reject_sock(options.sock);
   if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
   const int on = net.current_host();
-  if (path.empty()) throw ValueError("path was not specified, and no sock specified");
   auto found = net.unix_paths.find({on, path});
   if (found != net.unix_paths.end()) {
     // A socket file is removed before bind (CPython does this); an abstract name can't be.
     if (path[0] == '\0' && found->second != nullptr) {
-      throw OSError(EADDRINUSE, "Address '" + path + "' is already in use");
+      std::rethrow_exception(detail::unix_address_in_use(path));
     }
     net.unix_paths.erase(found);
   }

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "aiostreams/backend/connection_errors.hpp"
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/errors.hpp"
 #include "aiostreams/socket.hpp"
@@ -74,54 +75,10 @@ std::optional<SocketAddress> socket_name(int fd, bool peer) {
   return to_socket_address(address, length);
 }
 
-std::string python_repr(std::string_view text) {
-  const bool has_single = text.find('\'') != std::string_view::npos;
-  const bool has_double = text.find('"') != std::string_view::npos;
-  const char quote = has_single && !has_double ? '"' : '\'';
-  static const char* hex = "0123456789abcdef";
-  std::string out(1, quote);
-  for (unsigned char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == static_cast<unsigned char>(quote)) {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += quote;
-  return out;
-}
-
 namespace {
-
-// Python's repr of a socket address tuple: ('127.0.0.1', 8080) or ('::1', 8080, 0, 0).
-std::string address_repr(const SocketAddress& address) {
-  if (address.host.empty() && address.port == 0 && !address.path.empty()) return python_repr(address.path);
-  std::string text = "(" + python_repr(address.host) + ", " + std::to_string(address.port);
-  if (address.host.find(':') != std::string::npos) text += ", 0, 0";
-  return text + ")";
-}
 
 SocketAddress endpoint_address(const GenericEndpoint& endpoint) {
   return to_socket_address(endpoint.data(), endpoint.size());
-}
-
-std::string lowered_strerror(int code) {
-  std::string text = std::strerror(code);
-  for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // A Unix stream socket address: a path or a Linux abstract name ('\0' first).
@@ -154,7 +111,7 @@ std::exception_ptr resolve_error(const std::error_code& ec) {
   } else if (ec.category() == asio::error::get_system_category()) {
     return socket_error(ec);
   }
-  return std::make_exception_ptr(OSError(code, ::gai_strerror(code)));
+  return resolution_error(code);
 }
 
 struct ResolveState {
@@ -256,17 +213,13 @@ Task<std::shared_ptr<Transport>> make_client_transport(AsioLoop& loop, GenericSo
   co_return transport;
 }
 
-// The TLS parameters of a connection, checked (ValueError) before anything is connected.
+// The TLS parameters of a connection (Loop has checked the options), and the engine's own
+// checks (ValueError) before anything is connected.
 std::optional<TlsParams> client_tls(const ConnectOptions& options, const std::string& host) {
-  if (!options.ssl) {
-    if (options.server_hostname) throw ValueError("server_hostname is only meaningful with ssl");
-    return std::nullopt;
-  }
-  TlsParams params{options.ssl, false, options.server_hostname.value_or(host), options.ssl_handshake_timeout,
-                   options.ssl_shutdown_timeout};
-  if (!options.server_hostname && host.empty()) {
-    throw ValueError("You must set server_hostname when using ssl without a host");
-  }
+  if (!options.ssl) return std::nullopt;
+  TlsParams params{options.ssl, false, options.server_hostname.value_or(host),
+                   options.ssl_handshake_timeout.value_or(default_ssl_handshake_timeout),
+                   options.ssl_shutdown_timeout.value_or(default_ssl_shutdown_timeout)};
   check_tls_params(params);
   return params;
 }
@@ -274,7 +227,8 @@ std::optional<TlsParams> client_tls(const ConnectOptions& options, const std::st
 // A server's factory, wrapped for TLS when options.ssl is set.
 ProtocolFactory server_factory(Loop& loop, ProtocolFactory factory, const ServerOptions& options) {
   if (!options.ssl) return factory;
-  TlsParams params{options.ssl, true, {}, options.ssl_handshake_timeout, options.ssl_shutdown_timeout};
+  TlsParams params{options.ssl, true, {}, options.ssl_handshake_timeout.value_or(default_ssl_handshake_timeout),
+                   options.ssl_shutdown_timeout.value_or(default_ssl_shutdown_timeout)};
   check_tls_params(params);
   return tls_server_factory(loop, std::move(factory), std::move(params));
 }
@@ -437,18 +391,6 @@ void set_flag(int fd, int level, int option) {
 
 // ---- sock= : adopting a socket made elsewhere -----------------------------------------------
 
-// asyncio's type checks on sock=, with its messages. A socket the OS cannot describe (a
-// closed descriptor, not a socket) raises OSError from type()/family().
-void check_stream_socket(const Socket& sock) {
-  if (sock.type() != SOCK_STREAM) throw ValueError("A Stream Socket was expected, got " + sock.repr());
-}
-
-void check_unix_stream_socket(const Socket& sock) {
-  if (sock.family() != AF_UNIX || sock.type() != SOCK_STREAM) {
-    throw ValueError("A UNIX Domain Stream Socket was expected, got " + sock.repr());
-  }
-}
-
 // Moves sock's descriptor into an Asio socket or acceptor, non-blocking (asyncio's
 // sock.setblocking(False)). The Socket gives the descriptor up only once Asio holds it, so a
 // failed assign leaves the caller's Socket as it was.
@@ -498,21 +440,17 @@ using detail::GenericAcceptor;
 using detail::GenericEndpoint;
 using detail::GenericSocket;
 
-Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory factory, std::string host, int port,
-                                                             const ConnectOptions& options) {
+Task<std::shared_ptr<Transport>> AsioLoop::do_create_connection(ProtocolFactory factory, std::string host, int port,
+                                                                const ConnectOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const int family = options.family;
   const std::optional<SocketAddress> local_addr = options.local_addr;
   const std::optional<detail::TlsParams> tls = detail::client_tls(options, host);
   // host "" and port 0 stand for Python's None here.
   if (options.sock) {
-    if (!host.empty() || port != 0) throw ValueError("host/port and sock can not be specified at the same time");
-    // AF_UNIX is allowed too, as asyncio does (for backward compatibility).
-    detail::check_stream_socket(options.sock);
     auto socket = detail::adopt<GenericSocket>(*this, options.sock);
     co_return co_await detail::make_client_transport(*this, std::move(socket), factory, tls);
   }
-  if (host.empty() && port == 0) throw ValueError("host and port was not specified and no sock specified");
   auto endpoints = co_await detail::resolve(*this, host, port, family, false);
   std::vector<GenericEndpoint> local_endpoints;
   if (local_addr) {
@@ -537,9 +475,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
           bound = true;
           break;
         }
-        bind_errors.push_back(make_os_error(ec.value(), "error while attempting to bind on address " +
-                                                            detail::address_repr(detail::endpoint_address(local)) +
-                                                            ": " + detail::lowered_strerror(ec.value())));
+        bind_errors.push_back(detail::bind_error(ec.value(), detail::endpoint_address(local)));
       }
       if (!bound) {
         std::error_code ignored;
@@ -558,9 +494,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
     if (attempt->ec) {
       std::error_code ignored;
       attempt->socket.close(ignored);
-      const int code = attempt->ec.value();
-      errors.push_back(make_os_error(
-          code, "Connect call failed " + detail::address_repr(detail::endpoint_address(endpoint))));
+      errors.push_back(detail::connect_error(attempt->ec.value(), detail::endpoint_address(endpoint)));
       continue;
     }
     co_return co_await detail::make_client_transport(*this, std::move(attempt->socket), factory, tls);
@@ -568,17 +502,14 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_connection(ProtocolFactory fac
   detail::raise_connect_errors(errors);
 }
 
-Task<std::shared_ptr<Transport>> AsioLoop::create_unix_connection(ProtocolFactory factory, std::string path,
-                                                                  const ConnectOptions& options) {
+Task<std::shared_ptr<Transport>> AsioLoop::do_create_unix_connection(ProtocolFactory factory, std::string path,
+                                                                     const ConnectOptions& options) {
   // No host to default server_hostname to: asyncio requires it with ssl.
   const std::optional<detail::TlsParams> tls = detail::client_tls(options, std::string());
   if (options.sock) {
-    if (!path.empty()) throw ValueError("path and sock can not be specified at the same time");
-    detail::check_unix_stream_socket(options.sock);
     auto socket = detail::adopt<GenericSocket>(*this, options.sock);
     co_return co_await detail::make_client_transport(*this, std::move(socket), factory, tls);
   }
-  if (path.empty()) throw ValueError("no path and sock were specified");
   auto& io = AsioLoopAccess::io(*this);
   const auto endpoint = detail::unix_endpoint(path);
   auto attempt = std::make_shared<detail::ConnectAttempt>(io, *this);
@@ -599,21 +530,18 @@ Task<std::shared_ptr<Transport>> AsioLoop::create_unix_connection(ProtocolFactor
     }
     std::error_code ignored;
     attempt->socket.close(ignored);
-    std::rethrow_exception(detail::socket_error(std::error_code(error, std::system_category())));
+    std::rethrow_exception(detail::os_error(error));
   }
   co_return co_await detail::make_client_transport(*this, std::move(attempt->socket), factory, tls);
 }
 
-Task<std::shared_ptr<Server>> AsioLoop::create_server(ProtocolFactory factory, std::string host, int port,
-                                                      const ServerOptions& options) {
+Task<std::shared_ptr<Server>> AsioLoop::do_create_server(ProtocolFactory factory, std::string host, int port,
+                                                         const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
   factory = detail::server_factory(*this, std::move(factory), opts);
   std::vector<std::unique_ptr<Listener>> listeners;
   if (opts.sock) {
-    // With a sock, host "" and port 0 stand for Python's None.
-    if (!host.empty() || port != 0) throw ValueError("host/port and sock can not be specified at the same time");
-    detail::check_stream_socket(opts.sock);
     listeners.push_back(detail::adopted_listener(*this, opts.sock, false));
     co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
   }
@@ -636,9 +564,7 @@ Task<std::shared_ptr<Server>> AsioLoop::create_server(ProtocolFactory factory, s
     if (endpoint.protocol().family() == AF_INET6) detail::set_flag(fd, IPPROTO_IPV6, IPV6_V6ONLY);
     acceptor.bind(endpoint, ec);
     if (ec) {
-      throw OSError(ec.value(), "error while attempting to bind on address " +
-                                    detail::address_repr(detail::endpoint_address(endpoint)) + ": " +
-                                    detail::lowered_strerror(ec.value()));
+      std::rethrow_exception(detail::bind_error(ec.value(), detail::endpoint_address(endpoint)));
     }
     auto state = std::make_shared<detail::ListenerState>(*this, std::move(acceptor), std::string(), false);
     listeners.push_back(std::make_unique<detail::AsioListener>(state));
@@ -647,19 +573,16 @@ Task<std::shared_ptr<Server>> AsioLoop::create_server(ProtocolFactory factory, s
   co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
 }
 
-Task<std::shared_ptr<Server>> AsioLoop::create_unix_server(ProtocolFactory factory, std::string path,
-                                                           const ServerOptions& options) {
+Task<std::shared_ptr<Server>> AsioLoop::do_create_unix_server(ProtocolFactory factory, std::string path,
+                                                              const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
   factory = detail::server_factory(*this, std::move(factory), opts);
   std::vector<std::unique_ptr<Listener>> listeners;
   if (opts.sock) {
-    if (!path.empty()) throw ValueError("path and sock can not be specified at the same time");
-    detail::check_unix_stream_socket(opts.sock);
     listeners.push_back(detail::adopted_listener(*this, opts.sock, opts.cleanup_socket));
     co_return co_await detail::make_server(*this, std::move(listeners), std::move(factory), opts);
   }
-  if (path.empty()) throw ValueError("path was not specified, and no sock specified");
   const auto endpoint = detail::unix_endpoint(path);
   if (path[0] != '\0') {
     // A socket file left by a server that did not clean up is removed (as asyncio does).
@@ -672,9 +595,7 @@ Task<std::shared_ptr<Server>> AsioLoop::create_unix_server(ProtocolFactory facto
   if (ec) std::rethrow_exception(detail::socket_error(ec));
   acceptor.bind(endpoint, ec);
   if (ec) {
-    if (ec.value() == EADDRINUSE) {
-      throw OSError(EADDRINUSE, "Address " + detail::python_repr(path) + " is already in use");
-    }
+    if (ec.value() == EADDRINUSE) std::rethrow_exception(detail::unix_address_in_use(path));
     std::rethrow_exception(detail::socket_error(ec));
   }
   auto state = std::make_shared<detail::ListenerState>(*this, std::move(acceptor), path, opts.cleanup_socket);

@@ -91,8 +91,6 @@ std::exception_ptr socket_error(const std::error_code& ec);
 /// their leading '\0'). Empty for an unnamed Unix socket.
 SocketAddress to_socket_address(const sockaddr* address, std::size_t length);
 std::optional<SocketAddress> socket_name(int fd, bool peer);
-/// Python's repr() of a str, for messages ('path', '\x00name').
-std::string python_repr(std::string_view text);
 
 /// A socket's own and peer names as getsockname()/getpeername() gave them: IPv4 and IPv6
 /// names kept raw and inline (72 bytes instead of four strings), made SocketAddresses when

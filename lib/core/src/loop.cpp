@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "aiostreams/connection_options.hpp"
+#include "aiostreams/detail/argument_checks.hpp"
 #include "aiostreams/detail/task_base.hpp"
 #include "aiostreams/task_context.hpp"
 #include "aiostreams/errors.hpp"
@@ -115,22 +116,53 @@ std::size_t Loop::pending_task_count() const noexcept {
   return count;
 }
 
-Task<std::shared_ptr<Transport>> Loop::create_connection(ProtocolFactory, std::string, int, const ConnectOptions&) {
+// The public entry points: asyncio's checks, then the backend. The checks run inside the
+// coroutine, so that (as in Python) they raise when the call is awaited.
+Task<std::shared_ptr<Transport>> Loop::create_connection(ProtocolFactory factory, std::string host, int port,
+                                                         const ConnectOptions& options) {
+  detail::check_connection_arguments(host, port, options);
+  auto connecting = do_create_connection(std::move(factory), std::move(host), port, options);
+  co_return co_await std::move(connecting);
+}
+
+Task<std::shared_ptr<Server>> Loop::create_server(ProtocolFactory factory, std::string host, int port,
+                                                  const ServerOptions& options) {
+  detail::check_server_arguments(host, port, options);
+  auto creating = do_create_server(std::move(factory), std::move(host), port, options);
+  co_return co_await std::move(creating);
+}
+
+Task<std::shared_ptr<Transport>> Loop::create_unix_connection(ProtocolFactory factory, std::string path,
+                                                              const ConnectOptions& options) {
+  detail::check_unix_connection_arguments(path, options);
+  auto connecting = do_create_unix_connection(std::move(factory), std::move(path), options);
+  co_return co_await std::move(connecting);
+}
+
+Task<std::shared_ptr<Server>> Loop::create_unix_server(ProtocolFactory factory, std::string path,
+                                                       const ServerOptions& options) {
+  detail::check_unix_server_arguments(path, options);
+  auto creating = do_create_unix_server(std::move(factory), std::move(path), options);
+  co_return co_await std::move(creating);
+}
+
+Task<std::shared_ptr<Transport>> Loop::do_create_connection(ProtocolFactory, std::string, int, const ConnectOptions&) {
   throw NotImplementedError("this loop has no network");
   co_return nullptr;
 }
 
-Task<std::shared_ptr<Server>> Loop::create_server(ProtocolFactory, std::string, int, const ServerOptions&) {
+Task<std::shared_ptr<Server>> Loop::do_create_server(ProtocolFactory, std::string, int, const ServerOptions&) {
   throw NotImplementedError("this loop has no network");
   co_return nullptr;
 }
 
-Task<std::shared_ptr<Transport>> Loop::create_unix_connection(ProtocolFactory, std::string, const ConnectOptions&) {
+Task<std::shared_ptr<Transport>> Loop::do_create_unix_connection(ProtocolFactory, std::string,
+                                                                 const ConnectOptions&) {
   throw NotImplementedError("this loop has no network");
   co_return nullptr;
 }
 
-Task<std::shared_ptr<Server>> Loop::create_unix_server(ProtocolFactory, std::string, const ServerOptions&) {
+Task<std::shared_ptr<Server>> Loop::do_create_unix_server(ProtocolFactory, std::string, const ServerOptions&) {
   throw NotImplementedError("this loop has no network");
   co_return nullptr;
 }

@@ -1,11 +1,16 @@
 #include "aiostreams/socket.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
+#include "aiostreams/detail/python_format.hpp"
 #include "aiostreams/errors.hpp"
 
 namespace aiostreams {
@@ -25,7 +30,7 @@ namespace {
 
 // Python's OSError for the current errno: str(e) is "[Errno 32] Broken pipe".
 [[noreturn]] void raise_errno(int code) {
-  std::rethrow_exception(make_os_error(code, "[Errno " + std::to_string(code) + "] " + std::strerror(code)));
+  std::rethrow_exception(make_os_error(code, detail::os_error_message(code)));
 }
 
 int socket_option(int fd, int option) {
@@ -36,23 +41,31 @@ int socket_option(int fd, int option) {
   return value;
 }
 
-std::string family_name(int family) {
-  switch (family) {
-    case AF_UNIX: return "AF_UNIX";
-    case AF_INET: return "AF_INET";
-    case AF_INET6: return "AF_INET6";
-    default: return std::to_string(family);
+// A socket name as Python's repr(sock) shows it (str() of getsockname()): an address tuple's
+// repr, a path as it is, an abstract name as bytes; "" when there is none.
+std::string name_text(int fd, bool peer) {
+  sockaddr_storage storage{};
+  socklen_t length = sizeof storage;
+  auto* address = reinterpret_cast<sockaddr*>(&storage);
+  if ((peer ? ::getpeername(fd, address, &length) : ::getsockname(fd, address, &length)) != 0) return {};
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(address);
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    return detail::address_repr(SocketAddress{text, ntohs(in->sin_port), ""});
   }
-}
-
-std::string type_name(int type) {
-  switch (type) {
-    case SOCK_STREAM: return "SOCK_STREAM";
-    case SOCK_DGRAM: return "SOCK_DGRAM";
-    case SOCK_SEQPACKET: return "SOCK_SEQPACKET";
-    case SOCK_RAW: return "SOCK_RAW";
-    default: return std::to_string(type);
+  if (address->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(address);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    return detail::address_repr(SocketAddress{text, ntohs(in6->sin6_port), ""});
   }
+  if (address->sa_family != AF_UNIX) return {};
+  const auto* un = reinterpret_cast<const sockaddr_un*>(address);
+  const std::size_t offset = offsetof(sockaddr_un, sun_path);
+  if (length <= offset) return {};
+  const std::size_t size = length - offset;
+  if (un->sun_path[0] == '\0') return "b" + detail::python_repr(std::string_view(un->sun_path, size));
+  return std::string(un->sun_path, ::strnlen(un->sun_path, size));
 }
 
 }  // namespace
@@ -107,13 +120,17 @@ int Socket::detach() noexcept {
 
 std::string Socket::repr() const {
   const int fd = fileno();
-  if (fd < 0) return "<socket [closed] fd=-1>";
-  std::string text = "<socket fd=" + std::to_string(fd);
+  if (fd < 0) return "<socket.socket [closed] fd=-1>";
+  std::string text = "<socket.socket fd=" + std::to_string(fd);
   try {
-    text += ", family=" + family_name(family()) + ", type=" + type_name(type());
+    // Python 3.11 prints the family and type enums as numbers.
+    text += ", family=" + std::to_string(family()) + ", type=" + std::to_string(type()) +
+            ", proto=" + std::to_string(socket_option(fd, SO_PROTOCOL));
   } catch (const OSError&) {
-    // Not a socket (or no longer one): the descriptor alone says which it is.
+    return text + ">";  // not a socket (or no longer one): the descriptor alone says which it is
   }
+  if (const std::string local = name_text(fd, false); !local.empty()) text += ", laddr=" + local;
+  if (const std::string remote = name_text(fd, true); !remote.empty()) text += ", raddr=" + remote;
   return text + ">";
 }
 

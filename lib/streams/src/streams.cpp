@@ -49,7 +49,7 @@ namespace detail {
 Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnectedCallback> callback, std::string host,
                                            int port, ServerOptions options) {
   Loop& loop = get_running_loop();
-  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
+  // The loop checks the limit (and the rest) before it binds anything.
   ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
   co_return co_await loop.create_server(std::move(factory), std::move(host), port, options);
 }
@@ -57,14 +57,12 @@ Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnected
 Task<std::shared_ptr<Server>> start_unix_server(std::shared_ptr<const ClientConnectedCallback> callback,
                                                 std::string path, ServerOptions options) {
   Loop& loop = get_running_loop();
-  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
   ProtocolFactory factory = server_protocol_factory(loop, std::move(callback), options.limit);
   co_return co_await loop.create_unix_server(std::move(factory), std::move(path), options);
 }
 
 Task<std::shared_ptr<Server>> start_server_on_sock(std::shared_ptr<const ClientConnectedCallback> callback,
                                                    ServerOptions options) {
-  if (options.limit <= 0) throw ValueError("Limit cannot be <= 0");
   // Here, not in the loop: to Loop::create_server, host "" and port 0 mean "every
   // interface, any port" (Python's host=None, port=0), a valid request without a sock.
   if (!options.sock) throw ValueError("Neither host/port nor sock were specified");

@@ -28,34 +28,6 @@ class AsioLoop final : public Loop {
   std::size_t run_until_idle() override;
   void stop() override;
 
-  // ---- networking on real sockets (asyncio's selector transports) ----
-  // Each also takes asyncio's sock= (options.sock, see connection_options.hpp): an existing
-  // socket instead of host/port or path, which must then be "" / 0. The ValueErrors are
-  // asyncio's: "host/port and sock can not be specified at the same time", "A Stream Socket
-  // was expected, got <socket ...>", and their Unix forms.
-
-  /// Resolves host (numeric, a name, or "localhost"; options.family restricts it) and
-  /// connects to each address in turn; options.local_addr binds first. Throws
-  /// ConnectionRefusedError, OSError (resolution errors keep getaddrinfo's code), or
-  /// OSError("Multiple exceptions: ...") when every address failed differently.
-  /// Cancelling it closes the half-made socket. With neither host, port nor sock:
-  /// ValueError("host and port was not specified and no sock specified").
-  Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
-                                                     const ConnectOptions& options) override;
-  /// Binds one listening socket per resolved address ("" means every interface, IPv4 and
-  /// IPv6; port 0 picks a free port per socket). Throws OSError("error while attempting to
-  /// bind on address ...") when a bind fails.
-  Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
-                                              const ServerOptions& options) override;
-  /// Connects to a Unix stream socket (a path, or a Linux abstract name starting with '\0').
-  Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
-                                                          const ConnectOptions& options) override;
-  /// Listens on a Unix stream socket. A stale socket file at `path` is removed first;
-  /// throws OSError(EADDRINUSE, "Address '<path>' is already in use") when the address is
-  /// taken. With options.cleanup_socket the file is unlinked on close if still ours.
-  Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
-                                                   const ServerOptions& options) override;
-
   /// loop.start_tls with the TLS engine (see Loop::start_tls).
   Task<std::shared_ptr<Transport>> start_tls(std::shared_ptr<Transport> transport, std::shared_ptr<Protocol> protocol,
                                              std::shared_ptr<SslContext> sslcontext,
@@ -64,6 +36,33 @@ class AsioLoop final : public Loop {
   /// The io_context behind the loop, for the backend's own transports (an opaque pointer
   /// to asio::io_context; only lib/asio/src knows its type).
   void* native_context() noexcept;
+
+ protected:
+  // ---- networking on real sockets (asyncio's selector transports), behind Loop's public
+  // create_connection & co., which have checked the arguments. Each also takes asyncio's
+  // sock= (options.sock, see connection_options.hpp): an existing socket instead of
+  // host/port or path. OS failures carry CPython's messages (backend/connection_errors.hpp).
+
+  /// Resolves host (numeric, a name, or "localhost"; options.family restricts it) and
+  /// connects to each address in turn; options.local_addr binds first. Throws
+  /// ConnectionRefusedError ("[Errno 111] Connect call failed ('127.0.0.1', 1)"), OSError
+  /// (resolution errors keep getaddrinfo's code), or OSError("Multiple exceptions: ...")
+  /// when every address failed differently. Cancelling it closes the half-made socket.
+  Task<std::shared_ptr<Transport>> do_create_connection(ProtocolFactory factory, std::string host, int port,
+                                                        const ConnectOptions& options) override;
+  /// Binds one listening socket per resolved address ("" means every interface, IPv4 and
+  /// IPv6; port 0 picks a free port per socket). Throws OSError("[Errno 98] error while
+  /// attempting to bind on address ...") when a bind fails.
+  Task<std::shared_ptr<Server>> do_create_server(ProtocolFactory factory, std::string host, int port,
+                                                 const ServerOptions& options) override;
+  /// Connects to a Unix stream socket (a path, or a Linux abstract name starting with '\0').
+  Task<std::shared_ptr<Transport>> do_create_unix_connection(ProtocolFactory factory, std::string path,
+                                                             const ConnectOptions& options) override;
+  /// Listens on a Unix stream socket. A stale socket file at `path` is removed first;
+  /// throws OSError(EADDRINUSE, "[Errno 98] Address '<path>' is already in use") when the
+  /// address is taken. With options.cleanup_socket the file is unlinked on close if still ours.
+  Task<std::shared_ptr<Server>> do_create_unix_server(ProtocolFactory factory, std::string path,
+                                                      const ServerOptions& options) override;
 
  private:
   friend struct detail::AsioLoopAccess;

@@ -14,6 +14,11 @@ namespace aiostreams {
 
 class SslContext;
 
+/// asyncio's constants.SSL_HANDSHAKE_TIMEOUT and SSL_SHUTDOWN_TIMEOUT (seconds): what an unset
+/// ssl_handshake_timeout / ssl_shutdown_timeout means.
+inline constexpr double default_ssl_handshake_timeout = 60.0;
+inline constexpr double default_ssl_shutdown_timeout = 30.0;
+
 /// open_connection / open_unix_connection / Loop::create_connection.
 struct ConnectOptions {
   /// The StreamReader's limit (streams only). ValueError if <= 0, before connecting.
@@ -32,10 +37,12 @@ struct ConnectOptions {
   /// ConnectOptions must hold no std::string, because GCC 12 copies a default argument's
   /// temporary bitwise into a coroutine frame, which breaks a string's small buffer.)
   std::optional<std::string> server_hostname{};
-  /// Seconds the TLS handshake may take (ValueError if <= 0).
-  double ssl_handshake_timeout{60.0};
-  /// Seconds close() waits for the peer's close_notify before aborting (ValueError if <= 0).
-  double ssl_shutdown_timeout{30.0};
+  /// Seconds the TLS handshake may take; unset (Python's None): default_ssl_handshake_timeout.
+  /// ValueError if <= 0, or if set without ssl.
+  std::optional<double> ssl_handshake_timeout{};
+  /// Seconds close() waits for the peer's close_notify before aborting; unset:
+  /// default_ssl_shutdown_timeout. ValueError if <= 0, or if set without ssl.
+  std::optional<double> ssl_shutdown_timeout{};
   /// asyncio's sock=: an already connected stream socket to use instead of connecting; give
   /// no host, port or path then (`ConnectOptions o{.sock = s}; co_await open_connection(o)`).
   /// It is checked first (ValueError leaves the Socket untouched); once accepted the library
@@ -47,7 +54,7 @@ struct ConnectOptions {
 
 /// start_server / start_unix_server / Loop::create_server.
 struct ServerOptions {
-  /// Each connection's StreamReader limit (streams only).
+  /// Each connection's StreamReader limit (streams only). ValueError if <= 0, before binding.
   std::int64_t limit = 1 << 16;
   /// The listen() backlog: connections the kernel (or the simulator) queues before accept.
   int backlog = 100;
@@ -63,8 +70,9 @@ struct ServerOptions {
   /// after the handshake; a failed or slow handshake drops the connection and is reported
   /// to the loop's exception handler ("SSL handshake failed"). Only the Asio backend.
   std::shared_ptr<SslContext> ssl{};
-  double ssl_handshake_timeout{60.0};
-  double ssl_shutdown_timeout{30.0};
+  /// As ConnectOptions' (ValueError if <= 0, or if set without ssl).
+  std::optional<double> ssl_handshake_timeout{};
+  std::optional<double> ssl_shutdown_timeout{};
   /// asyncio's sock=: a bound stream socket to serve on instead of binding one; give no
   /// host, port or path then (`ServerOptions o{.sock = s}; co_await start_server(cb, o)`).
   /// It need not listen yet: listen(backlog) runs when serving starts. It is checked first
@@ -82,8 +90,8 @@ struct StartTlsOptions {
   bool server_side = false;
   /// As ConnectOptions::server_hostname (clients only).
   std::optional<std::string> server_hostname{};
-  double ssl_handshake_timeout{60.0};
-  double ssl_shutdown_timeout{30.0};
+  double ssl_handshake_timeout{default_ssl_handshake_timeout};
+  double ssl_shutdown_timeout{default_ssl_shutdown_timeout};
 };
 
 }  // namespace aiostreams

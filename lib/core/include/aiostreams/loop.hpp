@@ -78,21 +78,28 @@ class Loop {
   /// True while run_forever()/run_until_* is executing on this thread.
   bool is_running() const { return running_; }
 
-  // ---- networking (asyncio's create_connection & co.); a backend without a network
-  // throws NotImplementedError, and so does one without OS sockets when options.sock is
-  // set. The returned transport's protocol is factory()'s. ----
+  // ---- networking (asyncio's create_connection & co.). Each runs asyncio's argument checks
+  // first, the same on every loop (ValueError with CPython's message, see
+  // aiostreams/detail/argument_checks.hpp), then the backend's do_* below. host "" and
+  // port 0 stand for Python's None. The returned transport's protocol is factory()'s. ----
 
-  /// Connects to host:port (a name is resolved first). Throws ConnectionRefusedError,
-  /// OSError for resolution errors, TimeoutError never (use wait_for).
-  virtual Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
-                                                             const ConnectOptions& options);
-  /// Listens on host:port (port 0 picks a free one; "" or "0.0.0.0" every address).
-  virtual Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
-                                                      const ServerOptions& options);
-  virtual Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
-                                                                  const ConnectOptions& options);
-  virtual Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
-                                                           const ServerOptions& options);
+  /// Connects to host:port (a name is resolved first), or adopts options.sock. Throws
+  /// ValueError for bad arguments, ConnectionRefusedError, OSError for resolution errors,
+  /// NotImplementedError on a loop without a network (or without OS sockets, for sock=);
+  /// TimeoutError never (use wait_for).
+  Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
+                                                     const ConnectOptions& options);
+  /// Listens on host:port (port 0 picks a free one; "" or "0.0.0.0" every address), or on
+  /// options.sock. Throws ValueError for bad arguments, OSError when binding fails,
+  /// NotImplementedError as create_connection.
+  Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
+                                              const ServerOptions& options);
+  /// Connects to the Unix socket at path, or adopts options.sock. Throws as create_connection.
+  Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
+                                                          const ConnectOptions& options);
+  /// Listens on the Unix socket at path, or on options.sock. Throws as create_server.
+  Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
+                                                   const ServerOptions& options);
 
   /// asyncio's loop.start_tls: upgrades the open plain `transport` to TLS in place (its
   /// protocol becomes the TLS engine; `protocol` receives the decrypted data) and returns the
@@ -133,6 +140,20 @@ class Loop {
   std::vector<std::string> describe_pending_tasks() const;
 
  protected:
+  // ---- what a backend implements for the networking entry points above. Called only with
+  // arguments that passed asyncio's checks; the defaults throw NotImplementedError("this
+  // loop has no network"). A backend raises OS failures with the helpers of
+  // aiostreams/backend/connection_errors.hpp, so that messages agree across loops. ----
+
+  virtual Task<std::shared_ptr<Transport>> do_create_connection(ProtocolFactory factory, std::string host, int port,
+                                                                const ConnectOptions& options);
+  virtual Task<std::shared_ptr<Server>> do_create_server(ProtocolFactory factory, std::string host, int port,
+                                                         const ServerOptions& options);
+  virtual Task<std::shared_ptr<Transport>> do_create_unix_connection(ProtocolFactory factory, std::string path,
+                                                                     const ConnectOptions& options);
+  virtual Task<std::shared_ptr<Server>> do_create_unix_server(ProtocolFactory factory, std::string path,
+                                                              const ServerOptions& options);
+
   /// Sets the running flag and the thread's current loop for the lifetime of the scope.
   class RunningScope {
    public:

@@ -49,8 +49,10 @@ class Socket {
   /// Gives the descriptor up without closing it (-1 if empty); every copy becomes empty.
   int detach() noexcept;
 
-  /// Like Python's repr(sock): "<socket fd=5, family=AF_UNIX, type=SOCK_DGRAM>", or
-  /// "<socket [closed] fd=-1>" when empty. Names the socket in error messages.
+  /// Python 3.11's repr(sock): "<socket.socket fd=5, family=1, type=2, proto=0>", with
+  /// ", laddr=..." and ", raddr=..." when the socket has those names; "<socket.socket [closed]
+  /// fd=-1>" when empty (Python would still show the family and type). Names the socket in
+  /// error messages.
   std::string repr() const;
 
  private:

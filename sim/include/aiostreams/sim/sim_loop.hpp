@@ -71,14 +71,6 @@ class SimLoop final : public Loop {
 
   // ---- the simulated network (see network.hpp) ----
   Network& network() noexcept { return *network_; }
-  Task<std::shared_ptr<Transport>> create_connection(ProtocolFactory factory, std::string host, int port,
-                                                     const ConnectOptions& options) override;
-  Task<std::shared_ptr<Server>> create_server(ProtocolFactory factory, std::string host, int port,
-                                              const ServerOptions& options) override;
-  Task<std::shared_ptr<Transport>> create_unix_connection(ProtocolFactory factory, std::string path,
-                                                          const ConnectOptions& options) override;
-  Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
-                                                   const ServerOptions& options) override;
 
   // ---- determinism ----
   /// A 64-bit digest of every decision so far: each callback run (with its virtual time),
@@ -98,6 +90,18 @@ class SimLoop final : public Loop {
   bool buggify_enabled() const noexcept { return buggify_on_; }
   /// The decision for one call site.
   bool buggify_site(const char* file, int line) override;
+
+ protected:
+  // The simulated network behind Loop's create_connection & co. (the arguments are checked
+  // there). sock= raises NotImplementedError: simulated hosts have no descriptors.
+  Task<std::shared_ptr<Transport>> do_create_connection(ProtocolFactory factory, std::string host, int port,
+                                                        const ConnectOptions& options) override;
+  Task<std::shared_ptr<Server>> do_create_server(ProtocolFactory factory, std::string host, int port,
+                                                 const ServerOptions& options) override;
+  Task<std::shared_ptr<Transport>> do_create_unix_connection(ProtocolFactory factory, std::string path,
+                                                             const ConnectOptions& options) override;
+  Task<std::shared_ptr<Server>> do_create_unix_server(ProtocolFactory factory, std::string path,
+                                                      const ServerOptions& options) override;
 
  private:
   struct Timer {
