@@ -25,6 +25,7 @@
 #include "aiostreams/loop.hpp"
 #include "aiostreams/backend/tls_engine.hpp"
 #include "aiostreams/backend/write_flow_control.hpp"
+#include "tls_random.hpp"
 
 namespace aiostreams::detail {
 
@@ -329,6 +330,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
 
  private:
   std::exception_ptr create_ssl() {
+    TlsRandomScope seeded(params_.random);
     ERR_clear_error();
     ssl_ = SSL_new(SslContextAccess::native(*params_.context));
     if (ssl_ == nullptr) return std::make_exception_ptr(SSLError(take_openssl_errors("cannot create an SSL object")));
@@ -383,6 +385,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   }
 
   void do_handshake() {
+    TlsRandomScope seeded(params_.random);
     ERR_clear_error();
     const int result = SSL_do_handshake(ssl_);
     if (result == 1) {
@@ -449,6 +452,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     if (ssl_ == nullptr) return;
     if (state_ == TlsState::wrapped && app_reading_paused_) return;
     if (state_ != TlsState::wrapped && state_ != TlsState::shutdown) return;
+    TlsRandomScope seeded(params_.random);
     thread_local std::array<char, 64 * 1024> buffer;
     std::string data;
     bool peer_closed = false;
@@ -510,6 +514,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   }
 
   void write_backlog() {
+    TlsRandomScope seeded(params_.random);
     std::size_t done = 0;
     while (done < backlog_.size() && state_ == TlsState::wrapped) {
       const std::size_t size = std::min(backlog_.size() - done, kMaxSslWrite);
@@ -555,6 +560,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     shutdown_timer_ = loop_->call_later(params_.shutdown_timeout, [weak] {
       if (auto self = weak.lock()) self->on_shutdown_timeout();
     });
+    TlsRandomScope seeded(params_.random);
     if (!backlog_.empty()) {
       // Data SSL_write could not take yet: it goes before close_notify or not at all.
       state_ = TlsState::wrapped;
@@ -711,9 +717,9 @@ ProtocolFactory tls_server_factory(Loop& loop, ProtocolFactory factory, TlsParam
 
 Task<std::shared_ptr<Transport>> start_tls(Loop& loop, std::shared_ptr<Transport> transport,
                                            std::shared_ptr<Protocol> protocol, std::shared_ptr<SslContext> context,
-                                           bool server_side, std::string server_hostname, double handshake_timeout,
-                                           double shutdown_timeout) {
-  TlsParams params{std::move(context), server_side, std::move(server_hostname), handshake_timeout, shutdown_timeout};
+                                           StartTlsOptions options, TlsRandomSource random) {
+  TlsParams params{std::move(context), options.server_side, options.server_hostname.value_or(std::string()),
+                   options.ssl_handshake_timeout, options.ssl_shutdown_timeout, std::move(random)};
   check_tls_params(params);
   Future<std::shared_ptr<Transport>> waiter(loop);
   auto engine = make_tls_protocol(loop, std::move(protocol), std::move(params), waiter, false);
