@@ -79,6 +79,11 @@ class SimLoop final : public Loop {
                                                           const ConnectOptions& options) override;
   Task<std::shared_ptr<Server>> create_unix_server(ProtocolFactory factory, std::string path,
                                                    const ServerOptions& options) override;
+  /// loop.start_tls with the TLS engine over the simulated transport (see Loop::start_tls);
+  /// OpenSSL's randomness comes from the seed, as for ssl= connections.
+  Task<std::shared_ptr<Transport>> start_tls(std::shared_ptr<Transport> transport, std::shared_ptr<Protocol> protocol,
+                                             std::shared_ptr<SslContext> sslcontext,
+                                             const StartTlsOptions& options) override;
 
   // ---- determinism ----
   /// A 64-bit digest of every decision so far: each callback run (with its virtual time),
