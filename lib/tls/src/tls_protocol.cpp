@@ -329,10 +329,17 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   void set_app_protocol(std::shared_ptr<Protocol> protocol) { app_ = std::move(protocol); }
 
  private:
-  std::exception_ptr create_ssl() {
+  // Runs one OpenSSL call with this connection's randomness (TlsRandomSource), and only that
+  // call: the application's callbacks never run inside the scope.
+  template <class Call>
+  auto with_random(Call call) {
     TlsRandomScope seeded(params_.random);
+    return call();
+  }
+
+  std::exception_ptr create_ssl() {
     ERR_clear_error();
-    ssl_ = SSL_new(SslContextAccess::native(*params_.context));
+    ssl_ = with_random([this] { return SSL_new(SslContextAccess::native(*params_.context)); });
     if (ssl_ == nullptr) return std::make_exception_ptr(SSLError(take_openssl_errors("cannot create an SSL object")));
     rbio_ = BIO_new(BIO_s_mem());
     wbio_ = BIO_new(BIO_s_mem());
@@ -385,9 +392,8 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   }
 
   void do_handshake() {
-    TlsRandomScope seeded(params_.random);
     ERR_clear_error();
-    const int result = SSL_do_handshake(ssl_);
+    const int result = with_random([this] { return SSL_do_handshake(ssl_); });
     if (result == 1) {
       flush_outgoing(false);
       on_handshake_complete(nullptr);
@@ -452,14 +458,13 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     if (ssl_ == nullptr) return;
     if (state_ == TlsState::wrapped && app_reading_paused_) return;
     if (state_ != TlsState::wrapped && state_ != TlsState::shutdown) return;
-    TlsRandomScope seeded(params_.random);
     thread_local std::array<char, 64 * 1024> buffer;
     std::string data;
     bool peer_closed = false;
     std::exception_ptr error;
     for (;;) {
       ERR_clear_error();
-      const int n = SSL_read(ssl_, buffer.data(), static_cast<int>(buffer.size()));
+      const int n = with_random([this] { return SSL_read(ssl_, buffer.data(), static_cast<int>(buffer.size())); });
       if (n > 0) {
         data.append(buffer.data(), static_cast<std::size_t>(n));
         continue;
@@ -514,12 +519,11 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   }
 
   void write_backlog() {
-    TlsRandomScope seeded(params_.random);
     std::size_t done = 0;
     while (done < backlog_.size() && state_ == TlsState::wrapped) {
       const std::size_t size = std::min(backlog_.size() - done, kMaxSslWrite);
       ERR_clear_error();
-      const int n = SSL_write(ssl_, backlog_.data() + done, static_cast<int>(size));
+      const int n = with_random([&] { return SSL_write(ssl_, backlog_.data() + done, static_cast<int>(size)); });
       if (n > 0) {
         done += static_cast<std::size_t>(n);
         continue;
@@ -560,7 +564,6 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     shutdown_timer_ = loop_->call_later(params_.shutdown_timeout, [weak] {
       if (auto self = weak.lock()) self->on_shutdown_timeout();
     });
-    TlsRandomScope seeded(params_.random);
     if (!backlog_.empty()) {
       // Data SSL_write could not take yet: it goes before close_notify or not at all.
       state_ = TlsState::wrapped;
@@ -569,7 +572,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
       backlog_.clear();
     }
     ERR_clear_error();
-    const int result = SSL_shutdown(ssl_);
+    const int result = with_random([this] { return SSL_shutdown(ssl_); });
     if (result == 1) {
       shutdown_complete();  // the peer's close_notify had already come
       return;

@@ -31,8 +31,8 @@ struct SslContextAccess {
 /// `fallback` when it is empty.
 std::string take_openssl_errors(const std::string& fallback);
 
-/// Where a connection's TLS randomness comes from: it fills the span with random bytes (it
-/// must not throw). Empty, the default: OpenSSL's own generator, as production needs. A
+/// Where a connection's TLS randomness comes from: it fills the span with random bytes, or
+/// throws to refuse (OpenSSL then fails the call that asked). Empty, the default: OpenSSL's own generator, as production needs. A
 /// deterministic loop supplies a seeded source, so that key shares, client and server
 /// randoms, signature nonces and ticket IVs, and with them every record's length, replay
 /// from the seed.
@@ -84,7 +84,7 @@ std::optional<TlsParams> client_tls_params(const ConnectOptions& options, const 
 /// A server's protocol factory, wrapped so that every accepted connection runs TLS when
 /// options.ssl is set (unchanged otherwise). Throws ValueError as check_tls_params.
 ProtocolFactory server_protocol_factory(Loop& loop, ProtocolFactory factory, const ServerOptions& options,
-                                        TlsRandomSource random = {});
+                                        TlsRandomSource random);
 
 /// Gives a plain transport its protocol and starts it (connection_made follows on the
 /// loop); returns the transport.
