@@ -293,3 +293,33 @@ TEST_CASE("the simulator still refuses sock= with ssl: NotImplementedError, not 
   aiostreams::run(loop, main());
   CHECK(refused);
 }
+
+TEST_CASE("ssl= on the simulator really runs TLS: a plain server fails the handshake, never a plaintext connection", "[tls][sim]") {
+  SimLoop loop(2);
+  std::string outcome;
+  auto main = [&]() -> Task<void> {
+    // Echoes raw bytes: the client gets its own ClientHello back.
+    auto echo_bytes = [](ReaderPtr reader, WriterPtr writer) -> Task<void> {
+      for (std::string data = co_await reader->read(4096); !data.empty(); data = co_await reader->read(4096)) {
+        writer->write(data);
+      }
+      writer->close();
+    };
+    auto server = co_await aiostreams::start_server(echo_bytes, "127.0.0.1", 0);
+    ConnectOptions options;
+    options.ssl = contexts().client;
+    options.server_hostname = "localhost";
+    options.ssl_handshake_timeout = 1.0;
+    try {
+      auto pair = co_await aiostreams::open_connection("127.0.0.1", server->sockets().at(0).port, options);
+      outcome = "connected";
+    } catch (const aiostreams::SSLError&) {
+      outcome = "SSLError";
+    } catch (const std::exception& e) {
+      outcome = e.what();
+    }
+    server->close();
+  };
+  aiostreams::run(loop, main());
+  CHECK(outcome == "SSLError");
+}
