@@ -364,20 +364,3 @@ TEST_CASE("pause_reading and resume_reading do nothing on a closing transport") 
                     CHECK(client_side.at(0).events == std::vector<std::string>{"made", "lost"});
                   });
 }
-
-TEST_CASE("asking the simulator for TLS is refused instead of silently connecting in plaintext") {
-  aiostreams::sim::SimLoop loop;
-  auto main = [](aiostreams::sim::SimLoop& l) -> aiostreams::Task<std::string> {
-    aiostreams::ConnectOptions options;
-    options.ssl = aiostreams::SslContext::client();
-    try {
-      auto pair = co_await aiostreams::open_connection("127.0.0.1", 443, options);
-    } catch (const aiostreams::NotImplementedError& e) {
-      co_return e.what();
-    }
-    (void)l;
-    co_return "connected";
-  };
-  const std::string outcome = aiostreams::run(loop, main(loop));
-  CHECK(outcome == "TLS is not simulated: the simulator carries plain byte streams only");
-}

@@ -37,6 +37,7 @@ struct Network::Impl {
   NetworkConfig config;
   FaultConfig faults;
   Prng rng;  // "net" stream: latencies, segmentation, faults
+  Prng tls_rng;  // "tls" stream: OpenSSL's randomness on this loop (sim_tls.cpp)
 
   std::vector<SimHost> hosts;
   std::map<std::string, int> by_name;

@@ -15,6 +15,7 @@
 #include "aiostreams/sim/fault_table.hpp"
 #include "aiostreams/sim/spawn.hpp"
 #include "net_internal.hpp"
+#include "sim_tls.hpp"
 
 namespace aiostreams::sim {
 
@@ -90,7 +91,7 @@ FaultConfig Swarm::draw(std::uint64_t seed) {
 
 // ---------------------------------------------------------------- Network::Impl
 
-Network::Impl::Impl(SimLoop& l) : loop(l), rng(l.rng().fork("net")) {
+Network::Impl::Impl(SimLoop& l) : loop(l), rng(l.rng().fork("net")), tls_rng(l.rng().fork("tls")) {
   rng.set_tap(
       [](void* context, std::uint64_t value) noexcept {
         try {
@@ -429,13 +430,36 @@ void reject_sock(const Socket& sock) {
                               ") needs the Asio loop (AsioLoop)");
   }
 }
+
+// The end of create_connection: the client's protocol and its connection_made (via
+// call_soon); with TLS the engine is the plain transport's protocol, and the TLS transport
+// comes back once the handshake is done.
+Task<std::shared_ptr<Transport>> start_client(SimLoop& loop, std::shared_ptr<SimTransport> transport,
+                                              ProtocolFactory factory, std::optional<detail::TlsParams> tls) {
+  std::shared_ptr<Protocol> protocol;
+  try {
+    protocol = factory();
+  } catch (...) {
+    transport->abort();
+    throw;
+  }
+  if (!tls) {
+    transport->start(std::move(protocol), {});
+    co_return transport;
+  }
+  co_return co_await detail::connect_tls(loop, std::move(protocol), std::move(*tls),
+                                         [&transport](std::shared_ptr<Protocol> engine) {
+                                           transport->start(std::move(engine), {});
+                                           return std::static_pointer_cast<Transport>(transport);
+                                         });
+}
 }  // namespace
 
 Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory factory, std::string host, int port,
                                                                const ConnectOptions& options) {
   reject_sock(options.sock);
-  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
+  std::optional<detail::TlsParams> tls = client_tls(net, options, host);
   const int from = net.current_host();
   int to = from;
   bool loopback = true;
@@ -474,22 +498,14 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory f
   const int client_port = net.allocate_port(from);
   auto transport = net.establish(from, SocketAddress{client_address, client_port, ""}, to,
                                  SocketAddress{peer_address, port, ""}, *listener);
-  std::shared_ptr<Protocol> protocol;
-  try {
-    protocol = factory();
-  } catch (...) {
-    transport->abort();
-    throw;
-  }
-  transport->start(std::move(protocol), {});
-  co_return transport;
+  co_return co_await start_client(*this, std::move(transport), std::move(factory), std::move(tls));
 }
 
 Task<std::shared_ptr<Server>> SimLoop::do_create_server(ProtocolFactory factory, std::string host, int port,
                                                         const ServerOptions& options) {
   reject_sock(options.sock);
-  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
+  factory = server_factory(net, std::move(factory), options);
   const int on = net.current_host();
   const SimHost& self = net.hosts[static_cast<std::size_t>(on)];
   BindKind kind = BindKind::any;
@@ -523,8 +539,9 @@ Task<std::shared_ptr<Server>> SimLoop::do_create_server(ProtocolFactory factory,
 Task<std::shared_ptr<Transport>> SimLoop::do_create_unix_connection(ProtocolFactory factory, std::string path,
                                                                     const ConnectOptions& options) {
   reject_sock(options.sock);
-  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
+  // No host to default server_hostname to: asyncio requires it with ssl.
+  std::optional<detail::TlsParams> tls = client_tls(net, options, std::string());
   const int on = net.current_host();
   record("connect-unix", static_cast<std::uint64_t>(on), path.size());
   const std::int64_t rtt = net.latency_ns(on, on) + net.latency_ns(on, on);
@@ -540,22 +557,14 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_unix_connection(ProtocolFact
     std::rethrow_exception(refused);
   }
   auto transport = net.establish(on, SocketAddress{}, on, SocketAddress{"", 0, path}, *listener);
-  std::shared_ptr<Protocol> protocol;
-  try {
-    protocol = factory();
-  } catch (...) {
-    transport->abort();
-    throw;
-  }
-  transport->start(std::move(protocol), {});
-  co_return transport;
+  co_return co_await start_client(*this, std::move(transport), std::move(factory), std::move(tls));
 }
 
 Task<std::shared_ptr<Server>> SimLoop::do_create_unix_server(ProtocolFactory factory, std::string path,
                                                              const ServerOptions& options) {
   reject_sock(options.sock);
-  if (options.ssl) throw NotImplementedError("TLS is not simulated: the simulator carries plain byte streams only");
   Network::Impl& net = network_->impl();
+  factory = server_factory(net, std::move(factory), options);
   const int on = net.current_host();
   auto found = net.unix_paths.find({on, path});
   if (found != net.unix_paths.end()) {

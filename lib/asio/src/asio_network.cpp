@@ -189,17 +189,11 @@ Task<std::shared_ptr<Transport>> make_client_transport(AsioLoop& loop, GenericSo
                                                        const std::optional<TlsParams>& tls) {
   auto protocol = factory();
   if (tls) {
-    Future<std::shared_ptr<Transport>> tls_waiter(loop);
-    auto engine = make_tls_protocol(loop, std::move(protocol), *tls, tls_waiter, true);
-    auto raw = std::make_shared<AsioSocketTransport>(loop, std::move(socket), std::move(engine), nullptr);
-    raw->start(std::nullopt);
-    try {
-      co_await tls_waiter;
-    } catch (...) {
-      raw->close();
-      throw;
-    }
-    co_return tls_waiter.result();
+    co_return co_await connect_tls(loop, std::move(protocol), *tls, [&](std::shared_ptr<Protocol> engine) {
+      auto raw = std::make_shared<AsioSocketTransport>(loop, std::move(socket), std::move(engine), nullptr);
+      raw->start(std::nullopt);
+      return std::static_pointer_cast<Transport>(raw);
+    });
   }
   auto transport = std::make_shared<AsioSocketTransport>(loop, std::move(socket), std::move(protocol), nullptr);
   Future<void> waiter(loop);
@@ -211,26 +205,6 @@ Task<std::shared_ptr<Transport>> make_client_transport(AsioLoop& loop, GenericSo
     throw;
   }
   co_return transport;
-}
-
-// The TLS parameters of a connection (Loop has checked the options), and the engine's own
-// checks (ValueError) before anything is connected.
-std::optional<TlsParams> client_tls(const ConnectOptions& options, const std::string& host) {
-  if (!options.ssl) return std::nullopt;
-  TlsParams params{options.ssl, false, options.server_hostname.value_or(host),
-                   options.ssl_handshake_timeout.value_or(default_ssl_handshake_timeout),
-                   options.ssl_shutdown_timeout.value_or(default_ssl_shutdown_timeout)};
-  check_tls_params(params);
-  return params;
-}
-
-// A server's factory, wrapped for TLS when options.ssl is set.
-ProtocolFactory server_factory(Loop& loop, ProtocolFactory factory, const ServerOptions& options) {
-  if (!options.ssl) return factory;
-  TlsParams params{options.ssl, true, {}, options.ssl_handshake_timeout.value_or(default_ssl_handshake_timeout),
-                   options.ssl_shutdown_timeout.value_or(default_ssl_shutdown_timeout)};
-  check_tls_params(params);
-  return tls_server_factory(loop, std::move(factory), std::move(params));
 }
 
 // Raises what create_connection raises when every address failed.
@@ -445,7 +419,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::do_create_connection(ProtocolFactory 
   auto& io = AsioLoopAccess::io(*this);
   const int family = options.family;
   const std::optional<SocketAddress> local_addr = options.local_addr;
-  const std::optional<detail::TlsParams> tls = detail::client_tls(options, host);
+  const std::optional<detail::TlsParams> tls = detail::client_tls_params(options, host);
   // host "" and port 0 stand for Python's None here.
   if (options.sock) {
     auto socket = detail::adopt<GenericSocket>(*this, options.sock);
@@ -505,7 +479,7 @@ Task<std::shared_ptr<Transport>> AsioLoop::do_create_connection(ProtocolFactory 
 Task<std::shared_ptr<Transport>> AsioLoop::do_create_unix_connection(ProtocolFactory factory, std::string path,
                                                                      const ConnectOptions& options) {
   // No host to default server_hostname to: asyncio requires it with ssl.
-  const std::optional<detail::TlsParams> tls = detail::client_tls(options, std::string());
+  const std::optional<detail::TlsParams> tls = detail::client_tls_params(options, std::string());
   if (options.sock) {
     auto socket = detail::adopt<GenericSocket>(*this, options.sock);
     co_return co_await detail::make_client_transport(*this, std::move(socket), factory, tls);
@@ -539,7 +513,7 @@ Task<std::shared_ptr<Server>> AsioLoop::do_create_server(ProtocolFactory factory
                                                          const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
-  factory = detail::server_factory(*this, std::move(factory), opts);
+  factory = detail::server_protocol_factory(*this, std::move(factory), opts, {});
   std::vector<std::unique_ptr<Listener>> listeners;
   if (opts.sock) {
     listeners.push_back(detail::adopted_listener(*this, opts.sock, false));
@@ -577,7 +551,7 @@ Task<std::shared_ptr<Server>> AsioLoop::do_create_unix_server(ProtocolFactory fa
                                                               const ServerOptions& options) {
   auto& io = AsioLoopAccess::io(*this);
   const ServerOptions opts = options;
-  factory = detail::server_factory(*this, std::move(factory), opts);
+  factory = detail::server_protocol_factory(*this, std::move(factory), opts, {});
   std::vector<std::unique_ptr<Listener>> listeners;
   if (opts.sock) {
     listeners.push_back(detail::adopted_listener(*this, opts.sock, opts.cleanup_socket));
@@ -607,9 +581,8 @@ Task<std::shared_ptr<Transport>> AsioLoop::start_tls(std::shared_ptr<Transport> 
                                                      std::shared_ptr<Protocol> protocol,
                                                      std::shared_ptr<SslContext> sslcontext,
                                                      const StartTlsOptions& options) {
-  return detail::start_tls(*this, std::move(transport), std::move(protocol), std::move(sslcontext),
-                           options.server_side, options.server_hostname.value_or(std::string()),
-                           options.ssl_handshake_timeout, options.ssl_shutdown_timeout);
+  // OpenSSL's own randomness: this is the real world.
+  return detail::start_tls(*this, std::move(transport), std::move(protocol), std::move(sslcontext), options, {});
 }
 
 }  // namespace aiostreams

@@ -25,6 +25,7 @@
 #include "aiostreams/loop.hpp"
 #include "aiostreams/backend/tls_engine.hpp"
 #include "aiostreams/backend/write_flow_control.hpp"
+#include "tls_random.hpp"
 
 namespace aiostreams::detail {
 
@@ -328,9 +329,17 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   void set_app_protocol(std::shared_ptr<Protocol> protocol) { app_ = std::move(protocol); }
 
  private:
+  // Runs one OpenSSL call with this connection's randomness (TlsRandomSource), and only that
+  // call: the application's callbacks never run inside the scope.
+  template <class Call>
+  auto with_random(Call call) {
+    TlsRandomScope seeded(params_.random);
+    return call();
+  }
+
   std::exception_ptr create_ssl() {
     ERR_clear_error();
-    ssl_ = SSL_new(SslContextAccess::native(*params_.context));
+    ssl_ = with_random([this] { return SSL_new(SslContextAccess::native(*params_.context)); });
     if (ssl_ == nullptr) return std::make_exception_ptr(SSLError(take_openssl_errors("cannot create an SSL object")));
     rbio_ = BIO_new(BIO_s_mem());
     wbio_ = BIO_new(BIO_s_mem());
@@ -384,7 +393,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
 
   void do_handshake() {
     ERR_clear_error();
-    const int result = SSL_do_handshake(ssl_);
+    const int result = with_random([this] { return SSL_do_handshake(ssl_); });
     if (result == 1) {
       flush_outgoing(false);
       on_handshake_complete(nullptr);
@@ -455,7 +464,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     std::exception_ptr error;
     for (;;) {
       ERR_clear_error();
-      const int n = SSL_read(ssl_, buffer.data(), static_cast<int>(buffer.size()));
+      const int n = with_random([this] { return SSL_read(ssl_, buffer.data(), static_cast<int>(buffer.size())); });
       if (n > 0) {
         data.append(buffer.data(), static_cast<std::size_t>(n));
         continue;
@@ -514,7 +523,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     while (done < backlog_.size() && state_ == TlsState::wrapped) {
       const std::size_t size = std::min(backlog_.size() - done, kMaxSslWrite);
       ERR_clear_error();
-      const int n = SSL_write(ssl_, backlog_.data() + done, static_cast<int>(size));
+      const int n = with_random([&] { return SSL_write(ssl_, backlog_.data() + done, static_cast<int>(size)); });
       if (n > 0) {
         done += static_cast<std::size_t>(n);
         continue;
@@ -563,7 +572,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
       backlog_.clear();
     }
     ERR_clear_error();
-    const int result = SSL_shutdown(ssl_);
+    const int result = with_random([this] { return SSL_shutdown(ssl_); });
     if (result == 1) {
       shutdown_complete();  // the peer's close_notify had already come
       return;
@@ -711,9 +720,9 @@ ProtocolFactory tls_server_factory(Loop& loop, ProtocolFactory factory, TlsParam
 
 Task<std::shared_ptr<Transport>> start_tls(Loop& loop, std::shared_ptr<Transport> transport,
                                            std::shared_ptr<Protocol> protocol, std::shared_ptr<SslContext> context,
-                                           bool server_side, std::string server_hostname, double handshake_timeout,
-                                           double shutdown_timeout) {
-  TlsParams params{std::move(context), server_side, std::move(server_hostname), handshake_timeout, shutdown_timeout};
+                                           StartTlsOptions options, TlsRandomSource random) {
+  TlsParams params{std::move(context), options.server_side, options.server_hostname.value_or(std::string()),
+                   options.ssl_handshake_timeout, options.ssl_shutdown_timeout, std::move(random)};
   check_tls_params(params);
   Future<std::shared_ptr<Transport>> waiter(loop);
   auto engine = make_tls_protocol(loop, std::move(protocol), std::move(params), waiter, false);

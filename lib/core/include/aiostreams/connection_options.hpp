@@ -29,7 +29,7 @@ struct ConnectOptions {
   int family = 0;
   /// TLS (<aiostreams/ssl_context.hpp>): the connection is made only once the handshake is
   /// done; a failed handshake throws SSLError / SSLCertVerificationError, a slow one
-  /// ConnectionAbortedError. Only the Asio backend supports it.
+  /// ConnectionAbortedError. Every backend with a TLS engine (Asio and the simulator).
   std::shared_ptr<SslContext> ssl{};
   /// The name sent as SNI and checked against the server's certificate; unset (Python's
   /// None): the host, as asyncio; "" sends no name and needs check_hostname off. ValueError
@@ -68,7 +68,7 @@ struct ServerOptions {
   bool cleanup_socket = true;
   /// TLS for every accepted connection (a context with load_cert_chain()). The callback runs
   /// after the handshake; a failed or slow handshake drops the connection and is reported
-  /// to the loop's exception handler ("SSL handshake failed"). Only the Asio backend.
+  /// to the loop's exception handler ("SSL handshake failed"). Asio and the simulator.
   std::shared_ptr<SslContext> ssl{};
   /// As ConnectOptions' (ValueError if <= 0, or if set without ssl).
   std::optional<double> ssl_handshake_timeout{};

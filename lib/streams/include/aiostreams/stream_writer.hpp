@@ -77,7 +77,8 @@ class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
   /// Throws ValueError for bad arguments (nothing is changed), SSLError /
   /// SSLCertVerificationError when the handshake fails, ConnectionAbortedError when it takes
   /// longer than ssl_handshake_timeout; on any failure or cancellation the connection is
-  /// closed (as loop.start_tls), and the writer keeps its old transport. Asio backend only.
+  /// closed (as loop.start_tls), and the writer keeps its old transport. A loop without a TLS
+  /// engine throws NotImplementedError (Asio and the simulator have one).
   /// (server_hostname is an optional, not a string defaulting to "": GCC 12 copies a default
   /// argument's temporary bitwise into the coroutine frame, which breaks std::string.)
   Task<void> start_tls(std::shared_ptr<SslContext> sslcontext, std::optional<std::string> server_hostname = std::nullopt,

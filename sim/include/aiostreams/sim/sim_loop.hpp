@@ -71,6 +71,11 @@ class SimLoop final : public Loop {
 
   // ---- the simulated network (see network.hpp) ----
   Network& network() noexcept { return *network_; }
+  /// loop.start_tls with the TLS engine over the simulated transport (see Loop::start_tls);
+  /// OpenSSL's randomness comes from the seed, as for ssl= connections.
+  Task<std::shared_ptr<Transport>> start_tls(std::shared_ptr<Transport> transport, std::shared_ptr<Protocol> protocol,
+                                             std::shared_ptr<SslContext> sslcontext,
+                                             const StartTlsOptions& options) override;
 
   // ---- determinism ----
   /// A 64-bit digest of every decision so far: each callback run (with its virtual time),
