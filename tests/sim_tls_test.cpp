@@ -23,8 +23,8 @@
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/streams.hpp"
 #include "aiostreams/wait_for.hpp"
-#include "echo_handlers.hpp"
-#include "test_certificates.hpp"
+#include "support/echo_handlers.hpp"
+#include "support/test_certificates.hpp"
 
 using aiostreams::ConnectOptions;
 using aiostreams::ServerOptions;
