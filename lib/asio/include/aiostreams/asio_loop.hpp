@@ -27,6 +27,9 @@ class AsioLoop final : public Loop {
   /// Runs what is ready now (polling I/O without waiting) until nothing is left.
   std::size_t run_until_idle() override;
   void stop() override;
+  /// How many timers the loop holds (live and cancelled-but-not-yet-dropped), for tests:
+  /// it stays O(live timers) however many are cancelled.
+  std::size_t scheduled_timer_count() const noexcept;
 
   // ---- networking on real sockets (asyncio's selector transports) ----
   // Each also takes asyncio's sock= (options.sock, see connection_options.hpp): an existing
