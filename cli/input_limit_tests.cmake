@@ -34,3 +34,22 @@ set_tests_properties(cli_reader_script_rejects_trailing_garbage PROPERTIES TIMEO
 add_test(NAME cli_reader_script_is_linear_in_steps COMMAND sh ${_input} steps $<TARGET_FILE:aiostreams_cli>)
 set_tests_properties(cli_reader_script_is_linear_in_steps PROPERTIES TIMEOUT 60
   PASS_REGULAR_EXPRESSION "\"step\":199999,\"value\":\"x\\\\n\"}]}")
+
+# --clients beyond what memory holds is refused up front with the numbers. The memory is
+# made small (4 GB of address space) so that the test does not depend on the machine;
+# sanitizers reserve more address space than that, so the sanitized build skips it.
+if(NOT AIOSTREAMS_SANITIZE)
+  add_test(NAME cli_sim_clients_follow_memory
+    COMMAND sh -c "ulimit -v 4000000 && exec \"$0\" sim run --workload echo --seed 1 --clients 100000"
+            $<TARGET_FILE:aiostreams_cli>)
+  set_tests_properties(cli_sim_clients_follow_memory PROPERTIES TIMEOUT 30
+    PASS_REGULAR_EXPRESSION "--clients 100000 needs about 12500 MiB \\(about 128 KiB per echo client\\), but 3906 MiB is available; at most 15625 clients fit")
+endif()
+
+# Fault specs are exactly name=P with P a decimal in [0, 1].
+add_test(NAME cli_sim_faults_reject_hex COMMAND aiostreams_cli sim run --workload echo --seed 1 --faults reset=0x1)
+add_test(NAME cli_sim_faults_reject_bare_name COMMAND aiostreams_cli sim run --workload echo --seed 1 --faults reset)
+set_tests_properties(cli_sim_faults_reject_hex PROPERTIES
+  PASS_REGULAR_EXPRESSION "'reset=0x1': the probability must be a decimal number in \\[0, 1\\]")
+set_tests_properties(cli_sim_faults_reject_bare_name PROPERTIES
+  PASS_REGULAR_EXPRESSION "'reset' needs a probability")
