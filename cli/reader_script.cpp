@@ -1,9 +1,8 @@
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string_view>
 
+#include "aiostreams/conformance/input_file.hpp"
 #include "aiostreams/conformance/reader_runner.hpp"
 #include "cli/commands.hpp"
 
@@ -28,15 +27,9 @@ int reader_script(int argc, char** argv) {
   }
   for (int i = first; i < argc; ++i) {
     const char* path = argv[i];
-    std::ifstream file(path, std::ios::binary);
-    if (!file) {
-      std::fprintf(stderr, "%s: cannot open the file\n", path);
-      return 2;
-    }
-    std::ostringstream text;
-    text << file.rdbuf();
     try {
-      auto scenario = conformance::parse_reader_scenario(text.str());
+      const std::string text = conformance::read_input_file(path, conformance::max_scenario_bytes);
+      auto scenario = conformance::parse_reader_scenario(text);
       std::cout << conformance::run_reader_scenario(scenario, loop_kind).dump(-1, ' ', /*ensure_ascii=*/true) << '\n' << std::flush;
     } catch (const conformance::ScenarioError& e) {
       std::fprintf(stderr, "%s: %s\n", path, e.what());

@@ -18,10 +18,10 @@ SimLoop::~SimLoop() {
   close_pending_tasks();
   // Destroying coroutines may schedule callbacks; they hold references that must go now.
   ready_.clear();
-  while (!timers_.empty()) timers_.pop();
+  timers_.clear();
   network_.reset();
   ready_.clear();
-  while (!timers_.empty()) timers_.pop();
+  timers_.clear();
 }
 
 void SimLoop::rng_tap(void* self, std::uint64_t value) noexcept {
@@ -72,19 +72,16 @@ TimerHandle SimLoop::call_at(double when, Callback cb) {
 TimerHandle SimLoop::call_at_ns(std::int64_t when_ns, Callback cb) {
   auto state = std::make_shared<detail::TimerState>();
   state->callback = std::move(cb);
-  timers_.push(Timer{when_ns, timer_sequence_++, state});
+  timers_.push(when_ns, state);
   return TimerHandle(std::move(state));
 }
 
-void SimLoop::drop_cancelled_timers() {
-  while (!timers_.empty() && timers_.top().state->cancelled) timers_.pop();
-}
+void SimLoop::drop_cancelled_timers() { timers_.drop_cancelled(); }
 
 void SimLoop::move_due_timers() {
   drop_cancelled_timers();
-  while (!timers_.empty() && timers_.top().when_ns <= now_ns_) {
-    auto state = timers_.top().state;
-    timers_.pop();
+  while (!timers_.empty() && timers_.top().when <= now_ns_) {
+    auto state = timers_.pop();
     if (!state->cancelled) {
       ready_.push_back([state] {
         if (!state->cancelled) {
@@ -102,7 +99,7 @@ bool SimLoop::run_once() {
   if (ready_.empty()) {
     drop_cancelled_timers();
     if (timers_.empty()) return false;
-    if (timers_.top().when_ns > now_ns_) now_ns_ = timers_.top().when_ns;
+    if (timers_.top().when > now_ns_) now_ns_ = timers_.top().when;
   }
   move_due_timers();
   RunningScope scope(*this);

@@ -130,6 +130,9 @@ json run_reader_scenario(const ReaderScenario& scenario, LoopKind loop_kind) {
   }
   Loop& loop = *loop_owner;
   std::vector<StartedCall> calls;
+  // The calls not recorded yet, in step order: each step looks only at these (at most
+  // one waits on the reader at a time), so a run is linear in its steps.
+  std::vector<std::size_t> unrecorded;
   for (std::size_t index = 0; index < scenario.steps.size(); ++index) {
     const ReaderStep& step = scenario.steps[index];
     switch (step.kind) {
@@ -143,7 +146,8 @@ json run_reader_scenario(const ReaderScenario& scenario, LoopKind loop_kind) {
       case ReaderStep::Kind::feed_eof: reader->feed_eof(); break;
       case ReaderStep::Kind::set_exception: reader->set_exception(make_named_exception(step.exception_name)); break;
       case ReaderStep::Kind::cancel:
-        for (auto& call : calls) {
+        for (const std::size_t pending : unrecorded) {
+          auto& call = calls[pending];
           if (call.task && !call.task->done()) call.task->cancel();
         }
         break;
@@ -153,15 +157,18 @@ json run_reader_scenario(const ReaderScenario& scenario, LoopKind loop_kind) {
         } else {
           calls.push_back({index, call_name(step.call), create_task(loop, start_call(*reader, step))});
         }
+        unrecorded.push_back(calls.size() - 1);
         break;
     }
     loop.run_until_idle();
-    for (auto& call : calls) {
-      if (!call.recorded && (!call.task || call.task->done())) {
-        results.push_back(record_of(call));
-        call.recorded = true;
-      }
-    }
+    std::erase_if(unrecorded, [&](std::size_t pending) {
+      auto& call = calls[pending];
+      if (call.task && !call.task->done()) return false;
+      results.push_back(record_of(call));
+      call.recorded = true;
+      call.task.reset();  // the result is recorded: free it
+      return true;
+    });
   }
   for (auto& call : calls) {
     if (!call.recorded) results.push_back({{"step", call.step}, {"call", call.name}, {"pending", true}});

@@ -109,6 +109,39 @@ ReaderStep parse_step(const json& step, const std::string& where) {
   }
   return out;
 }
+// Refuses nesting deeper than max_json_depth and more than max_json_values values before
+// nlohmann builds anything: one linear pass over the text, outside strings. (Its parser
+// callback would do it too, but its end_object rescans the enclosing list: quadratic.)
+// A value count is bounded by the commas and the opened lists and objects, plus one.
+void check_json_shape(std::string_view text) {
+  int depth = 0;
+  std::size_t values = 1;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_json_depth) {
+        fail("", "JSON nested deeper than the depth limit of " + std::to_string(max_json_depth));
+      }
+      ++values;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',') {
+      ++values;
+    }
+    if (values > max_json_values) fail("", "more than " + std::to_string(max_json_values) + " JSON values");
+  }
+}
 }  // namespace
 
 const char* call_name(ReaderStep::Call call) {
@@ -128,6 +161,12 @@ bool is_known_exception_name(std::string_view name) {
 
 ReaderScenario parse_reader_scenario(std::string_view text) {
   if (text.size() > max_scenario_bytes) fail("", "the file is larger than " + std::to_string(max_scenario_bytes) + " bytes");
+  // nlohmann's lexer takes a NUL for the end of the input, which would accept anything
+  // after it. JSON text has no raw NUL (a string spells it \u0000).
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    fail("", "not valid JSON: a NUL byte at offset " + std::to_string(nul));
+  }
+  check_json_shape(text);
   json document;
   try {
     document = json::parse(text);

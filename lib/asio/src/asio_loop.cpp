@@ -8,24 +8,15 @@
 #include <cmath>
 #include <deque>
 #include <mutex>
-#include <queue>
 #include <vector>
 
+#include "aiostreams/detail/timer_heap.hpp"
 #include "detail_asio_net.hpp"
 
 namespace aiostreams {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-
-struct Timer {
-  Clock::time_point when;
-  std::uint64_t sequence;
-  std::shared_ptr<detail::TimerState> state;
-  bool operator>(const Timer& other) const noexcept {
-    return when != other.when ? when > other.when : sequence > other.sequence;
-  }
-};
 }  // namespace
 
 struct AsioLoop::Impl {
@@ -34,8 +25,7 @@ struct AsioLoop::Impl {
   asio::io_context io{1};
   asio::executor_work_guard<asio::io_context::executor_type> keep_running = asio::make_work_guard(io);
   std::deque<Callback> ready;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers;
-  std::uint64_t timer_sequence = 0;
+  detail::TimerHeap<Clock::time_point> timers;
   bool stopping = false;
   std::mutex incoming_mutex;
   std::vector<Callback> incoming;  // from call_soon_threadsafe
@@ -75,9 +65,7 @@ struct AsioLoop::Impl {
   /// Moves thread-safe calls and due timers to the ready queue.
   void collect_ready();
 
-  void drop_cancelled_timers() {
-    while (!timers.empty() && timers.top().state->cancelled) timers.pop();
-  }
+  void drop_cancelled_timers() { timers.drop_cancelled(); }
 };
 
 AsioLoop::AsioLoop() : impl_(std::make_unique<Impl>()) {}
@@ -138,7 +126,7 @@ TimerHandle AsioLoop::call_at(double when, Callback cb) {
   auto state = std::make_shared<detail::TimerState>();
   state->callback = std::move(cb);
   const auto at = Clock::time_point(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(when)));
-  impl_->timers.push(Timer{at, impl_->timer_sequence++, state});
+  impl_->timers.push(at, state);
   return TimerHandle(std::move(state));
 }
 
@@ -147,6 +135,8 @@ double AsioLoop::time() const {
 }
 
 void AsioLoop::stop() { impl_->stopping = true; }
+
+std::size_t AsioLoop::scheduled_timer_count() const noexcept { return impl_->timers.size(); }
 
 void* AsioLoop::native_context() noexcept { return &impl_->io; }
 
@@ -161,8 +151,7 @@ void AsioLoop::Impl::collect_ready() {
   if (timers.empty()) return;
   const auto now = Clock::now();
   while (!timers.empty() && timers.top().when <= now) {
-    auto state = timers.top().state;
-    timers.pop();
+    auto state = timers.pop();
     if (!state->cancelled) {
       state->cancelled = true;  // fired: cancel() is a no-op from now on
       ready.push_back(std::move(state->callback));

@@ -20,6 +20,7 @@ void TimerHandle::cancel() {
   if (state_ && !state_->cancelled) {
     state_->cancelled = true;
     state_->callback = nullptr;  // release what the callback holds now, not when it is popped
+    if (state_->heap_cancelled_count != nullptr) ++*state_->heap_cancelled_count;
   }
 }
 

@@ -1,6 +1,6 @@
 #include "aiostreams/server.hpp"
 
-#include <algorithm>
+#include <iterator>
 
 #include "aiostreams/sleep.hpp"
 
@@ -83,14 +83,15 @@ Task<void> Server::aclose() {
 }
 
 void Server::close_clients() {
-  auto clients = clients_;  // closing may detach synchronously on some backends
+  // A copy: closing may detach synchronously on some backends.
+  const std::vector<std::weak_ptr<Transport>> clients(clients_.begin(), clients_.end());
   for (auto& weak : clients) {
     if (auto transport = weak.lock()) transport->close();
   }
 }
 
 void Server::abort_clients() {
-  auto clients = clients_;
+  const std::vector<std::weak_ptr<Transport>> clients(clients_.begin(), clients_.end());
   for (auto& weak : clients) {
     if (auto transport = weak.lock()) transport->abort();
   }
@@ -98,14 +99,21 @@ void Server::abort_clients() {
 
 void Server::attach(const std::shared_ptr<Transport>& transport) {
   if (closed_) throw AssertionError("attach to a closed server");
+  // A transport at the address of one that died without detach() replaces it.
+  if (auto stale = client_places_.find(transport.get()); stale != client_places_.end()) {
+    clients_.erase(stale->second);
+    client_places_.erase(stale);
+  }
   clients_.push_back(transport);
+  client_places_.emplace(transport.get(), std::prev(clients_.end()));
 }
 
 void Server::detach(const Transport* transport) {
-  std::erase_if(clients_, [transport](const std::weak_ptr<Transport>& weak) {
-    auto locked = weak.lock();
-    return !locked || locked.get() == transport;
-  });
+  if (auto place = client_places_.find(transport); place != client_places_.end()) {
+    ++detach_visits_;
+    clients_.erase(place->second);
+    client_places_.erase(place);
+  }
   if (clients_.empty() && closed_) wakeup();
 }
 

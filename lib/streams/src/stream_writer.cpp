@@ -35,7 +35,14 @@ StreamWriter::StreamWriter(std::shared_ptr<Transport> transport, std::shared_ptr
       loop_alive_(protocol_->loop().lifetime()) {}
 
 StreamWriter::~StreamWriter() {
-  if (!loop_alive_.expired() && transport_ && !transport_->is_closing()) transport_->close();
+  if (loop_alive_.expired() || !transport_ || transport_->is_closing()) return;
+  // A destructor must not throw (it may run while an exception unwinds). close() can only
+  // fail to schedule connection_lost (out of memory); the loop's teardown closes the
+  // transport then.
+  try {
+    transport_->close();
+  } catch (...) {
+  }
 }
 
 Task<void> StreamWriter::drain_slow(bool closing) {

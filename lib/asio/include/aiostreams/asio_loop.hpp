@@ -27,6 +27,9 @@ class AsioLoop final : public Loop {
   /// Runs what is ready now (polling I/O without waiting) until nothing is left.
   std::size_t run_until_idle() override;
   void stop() override;
+  /// How many timers the loop holds (live and cancelled-but-not-yet-dropped), for tests:
+  /// it stays O(live timers) however many are cancelled.
+  std::size_t scheduled_timer_count() const noexcept;
 
   /// loop.start_tls with the TLS engine (see Loop::start_tls).
   Task<std::shared_ptr<Transport>> start_tls(std::shared_ptr<Transport> transport, std::shared_ptr<Protocol> protocol,

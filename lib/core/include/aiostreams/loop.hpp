@@ -2,6 +2,7 @@
 // Backends (SimLoop in sim/, AsioLoop in lib/) implement it; everything above it is shared.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -206,6 +207,9 @@ namespace detail {
 struct TimerState {
   Callback callback;
   bool cancelled = false;
+  // While the timer sits in a loop's heap: the heap's count of cancelled timers, which
+  // cancel() increments so that the heap knows when to compact (see timer_heap.hpp).
+  std::size_t* heap_cancelled_count = nullptr;
 };
 }  // namespace detail
 

@@ -39,8 +39,15 @@ struct ReaderScenario {
 /// Limits on what a scenario file may ask for; beyond them parsing fails.
 inline constexpr std::size_t max_scenario_bytes = 64u << 20;
 inline constexpr std::size_t max_scenario_steps = 1u << 20;
+/// JSON nesting deeper than this is refused as soon as it is seen (a scenario needs 4).
+inline constexpr int max_json_depth = 64;
+/// At most this many JSON values (numbers, strings, lists, objects ...) in one file: enough
+/// for max_scenario_steps steps, and a bound on the parsed document's memory.
+inline constexpr std::size_t max_json_values = 4 * max_scenario_steps;
 
 /// Parses one scenario file's text. Throws ScenarioError("step 3: \"n\" must be an integer").
+/// Memory stays bounded: the text, depth and value count are capped (see above) while
+/// parsing, and a NUL byte or anything but white space after the JSON is an error.
 ReaderScenario parse_reader_scenario(std::string_view text);
 
 /// The name a call has in scenario files and results ("readline", ...).
