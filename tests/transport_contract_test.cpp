@@ -141,7 +141,10 @@ std::unique_ptr<ContractBackend> make_contract_backend(const std::string& name) 
 }
 
 /// Waits (loop time: virtual on the simulator) until `done()`; fails the test after 10 s.
-Task<void> wait_until(std::function<bool()> done) {
+/// (A template, not a std::function: a lambda converted to a std::function inside a co_await
+/// expression is destroyed twice by GCC 12; see README "Compilers".)
+template <class Done>
+Task<void> wait_until(Done done) {
   for (int i = 0; i < 10000 && !done(); ++i) co_await aiostreams::sleep(0.001);
   REQUIRE(done());
 }
@@ -154,10 +157,13 @@ struct Connection {
   std::shared_ptr<Transport> transport;  // the client's
 
   Task<void> open(ContractBackend& backend) {
-    auto peer_protocol = peer;
-    server = co_await backend.listen([peer_protocol] { return peer_protocol; });
-    auto client_protocol = client;
-    transport = co_await backend.connect([client_protocol] { return client_protocol; });
+    // Named factories: GCC 12 destroys a std::function converted from a lambda inside a
+    // co_await expression twice, releasing the captured protocol once too often (README,
+    // "Compilers").
+    ProtocolFactory peer_factory = [peer_protocol = peer] { return peer_protocol; };
+    server = co_await backend.listen(std::move(peer_factory));
+    ProtocolFactory client_factory = [client_protocol = client] { return client_protocol; };
+    transport = co_await backend.connect(std::move(client_factory));
     co_await wait_until([this] { return peer->transport != nullptr; });
   }
   Task<void> close() {
