@@ -23,8 +23,8 @@ TEST_CASE("connect options default to asyncio's keyword defaults") {
   CHECK(options.family == 0);
   CHECK(options.ssl == nullptr);
   CHECK_FALSE(options.server_hostname.has_value());  // None, not ""
-  CHECK(options.ssl_handshake_timeout == 60.0);
-  CHECK(options.ssl_shutdown_timeout == 30.0);
+  CHECK_FALSE(options.ssl_handshake_timeout.has_value());  // None: default_ssl_handshake_timeout
+  CHECK_FALSE(options.ssl_shutdown_timeout.has_value());
   CHECK_FALSE(options.sock);
 }
 
@@ -38,8 +38,8 @@ TEST_CASE("server options default to asyncio's keyword defaults") {
   CHECK_FALSE(options.keep_alive);
   CHECK(options.cleanup_socket);
   CHECK(options.ssl == nullptr);
-  CHECK(options.ssl_handshake_timeout == 60.0);
-  CHECK(options.ssl_shutdown_timeout == 30.0);
+  CHECK_FALSE(options.ssl_handshake_timeout.has_value());
+  CHECK_FALSE(options.ssl_shutdown_timeout.has_value());
   CHECK_FALSE(options.sock);
   const StartTlsOptions tls;
   CHECK_FALSE(tls.server_side);
