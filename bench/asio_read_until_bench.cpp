@@ -8,8 +8,8 @@
 //               frames with asio::read(transfer_exactly) straight into the header/payload.
 //   streambuf : asio::streambuf + read_until, extract from data(), consume (O(1));
 //               frames buffered: asio::read(transfer_at_least) into the streambuf.
-#include "reader_workload_data.hpp"
 #include <benchmark/benchmark.h>
+#include "reader_workload_data.hpp"
 
 #include <asio/buffer.hpp>
 #include <asio/completion_condition.hpp>
@@ -24,7 +24,6 @@
 namespace {
 
 using namespace aiostreams_bench;
-
 
 // ---- an in-memory SyncReadStream ---------------------------------------------------------------
 

@@ -52,9 +52,7 @@ struct Counter {
 };
 Counter counter;
 
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // CPU time of this process: ops per CPU second moves less than ops per second when other
 // work shares the machine.
@@ -297,12 +295,14 @@ asio::awaitable<void> asio_client(tcp::endpoint endpoint, bool stream, std::size
 
 asio::awaitable<void> asio_measure(Config config, tcp::acceptor& acceptor) {
   asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(config.warmup)));
+  timer.expires_after(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(config.warmup)));
   co_await timer.async_wait(asio::use_awaitable);
   const std::uint64_t ops0 = counter.ops;
   const double t0 = now();
   const double c0 = cpu_now();
-  timer.expires_after(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(config.duration)));
+  timer.expires_after(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(config.duration)));
   co_await timer.async_wait(asio::use_awaitable);
   const std::uint64_t ops1 = counter.ops;
   const double t1 = now();
@@ -361,8 +361,8 @@ int main(int argc, char** argv) {
   }
   if ((config.impl != "ours" && config.impl != "asio") ||
       (config.test != "pingpong" && config.test != "stream" && config.test != "idle_server" &&
-       config.test != "idle_client") || config.conns < 1 ||
-      config.size < 1)
+       config.test != "idle_client") ||
+      config.conns < 1 || config.size < 1)
     usage(argv[0]);
   if (config.test == "stream") config.conns = 1;
   raise_fd_limit();

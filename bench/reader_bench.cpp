@@ -3,8 +3,8 @@
 // search must keep that linear). Each iteration builds a fresh reader, feeds it the whole
 // workload, feeds EOF and runs one task on a SimLoop that reads everything; the timing
 // covers the feeding, the loop and the reads.
-#include "reader_workload_data.hpp"
 #include <benchmark/benchmark.h>
+#include "reader_workload_data.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -24,7 +24,6 @@ using aiostreams::StreamReader;
 using aiostreams::Task;
 
 using namespace aiostreams_bench;
-
 
 // ---- the reading tasks -------------------------------------------------------------------
 
@@ -95,7 +94,9 @@ void run_prefed(benchmark::State& state, const std::string& data, Reader body, s
 }
 
 void BM_readline_10B(benchmark::State& state) { run_prefed(state, lines10(), read_lines, StreamReader::default_limit); }
-void BM_readline_100B(benchmark::State& state) { run_prefed(state, lines100(), read_lines, StreamReader::default_limit); }
+void BM_readline_100B(benchmark::State& state) {
+  run_prefed(state, lines100(), read_lines, StreamReader::default_limit);
+}
 void BM_readline_1MiB(benchmark::State& state) { run_prefed(state, lines1m(), read_lines, std::int64_t{1} << 24); }
 void BM_readuntil_crlf_http(benchmark::State& state) {
   run_prefed(state, http_headers(), read_crlf, StreamReader::default_limit);
@@ -139,8 +140,9 @@ void BM_readuntil_bytewise(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(size));  // bytes fed
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(size));
   // Nanoseconds per byte fed (items_per_second's inverse, kept as its own column).
-  state.counters["ns_per_byte"] = benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(size),
-                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_byte"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(size),
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ void run_seeds(benchmark::State& state, bool faults) {
     benchmark::DoNotOptimize(report.round_trips);
   }
   if (failures != 0) state.SkipWithError("a seed broke an invariant");
-  state.counters["seeds_per_s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["seeds_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
   state.counters["events_per_seed"] = static_cast<double>(events) / static_cast<double>(state.iterations());
 }

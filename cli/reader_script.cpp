@@ -30,7 +30,8 @@ int reader_script(int argc, char** argv) {
     try {
       const std::string text = conformance::read_input_file(path, conformance::max_scenario_bytes);
       auto scenario = conformance::parse_reader_scenario(text);
-      std::cout << conformance::run_reader_scenario(scenario, loop_kind).dump(-1, ' ', /*ensure_ascii=*/true) << '\n' << std::flush;
+      std::cout << conformance::run_reader_scenario(scenario, loop_kind).dump(-1, ' ', /*ensure_ascii=*/true) << '\n'
+                << std::flush;
     } catch (const conformance::ScenarioError& e) {
       std::fprintf(stderr, "%s: %s\n", path, e.what());
       return 2;

@@ -39,7 +39,9 @@ std::string sim_usage() {
          "                            [--check-determinism]\n"
          "F: none (default), swarm (a fault mix drawn per seed), or a list such as\n"
          "   reset=0.2,partition=0.1,connect_refused=0.05  (probabilities) of the faults\n"
-         "   " + sim::fault_names() + "\n"
+         "   " +
+         sim::fault_names() +
+         "\n"
          "   (aiostreams sim faults describes them)\n";
 }
 
@@ -57,9 +59,11 @@ std::uint64_t parse_seed(std::string_view text, const char* what) {
   if (text.empty()) throw UsageError(std::string(what) + " needs a number");
   std::uint64_t value = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') throw UsageError(std::string(what) + ": '" + std::string(text) + "' is not a non-negative integer");
+    if (c < '0' || c > '9')
+      throw UsageError(std::string(what) + ": '" + std::string(text) + "' is not a non-negative integer");
     const auto digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) throw UsageError(std::string(what) + ": '" + std::string(text) + "' is too large");
+    if (value > (UINT64_MAX - digit) / 10)
+      throw UsageError(std::string(what) + ": '" + std::string(text) + "' is too large");
     value = value * 10 + digit;
   }
   return value;
@@ -69,9 +73,7 @@ std::uint64_t parse_seed(std::string_view text, const char* what) {
 // clients was 30-75 KB (slow reader: 560 KB, its uploads sit in simulated buffers), and
 // the cost per client grows with the count (100,000 echo clients passed 7.9 GB), hence the
 // margin.
-std::uint64_t bytes_per_client(std::string_view workload) {
-  return workload == "slow-reader" ? 1u << 20 : 128u << 10;
-}
+std::uint64_t bytes_per_client(std::string_view workload) { return workload == "slow-reader" ? 1u << 20 : 128u << 10; }
 
 // What this process may use: MemAvailable, or less under an address-space limit.
 std::uint64_t available_memory() {
@@ -161,7 +163,8 @@ Options parse_options(const char* program, int argc, char** argv, bool sweep) {
     if (arg == "--workload") {
       const std::string_view name = value();
       options.workload = workloads::find(name);
-      if (options.workload == nullptr) throw UsageError("unknown workload '" + std::string(name) + "' (see: aiostreams sim list)");
+      if (options.workload == nullptr)
+        throw UsageError("unknown workload '" + std::string(name) + "' (see: aiostreams sim list)");
     } else if (arg == "--seed" && !sweep) {
       options.first_seed = options.last_seed = parse_seed(value(), "--seed");
       have_seed = true;

@@ -19,9 +19,9 @@ std::string quote_bytes(const std::string& bytes, std::size_t max_shown = 96);
 struct Outcome {
   enum class Kind { value, incomplete_read, limit_overrun, value_error, cancelled };
   Kind kind = Kind::value;
-  std::string bytes;                    // value, or IncompleteReadError.partial
-  std::optional<std::int64_t> number;   // IncompleteReadError.expected, LimitOverrunError.consumed
-  std::string message;                  // LimitOverrunError / ValueError text
+  std::string bytes;                   // value, or IncompleteReadError.partial
+  std::optional<std::int64_t> number;  // IncompleteReadError.expected, LimitOverrunError.consumed
+  std::string message;                 // LimitOverrunError / ValueError text
 
   bool operator==(const Outcome&) const = default;
   std::string describe() const;

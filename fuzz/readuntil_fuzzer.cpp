@@ -46,8 +46,8 @@ class Input {
 constexpr char alphabet[] = {'a', 'b', '\r', '\n'};
 
 // Well-known separators, many of them overlapping each other.
-const char* const common_separators[] = {"\n", "\r\n", "a", "aa", "ab", "aba", "\r\n\r\n", "ba",
-                                         "aab", "\n\n", "abab", "bb", "\r", "aaaa", "b\r\n", "abcdefgh"};
+const char* const common_separators[] = {"\n",  "\r\n", "a",    "aa", "ab", "aba",  "\r\n\r\n", "ba",
+                                         "aab", "\n\n", "abab", "bb", "\r", "aaaa", "b\r\n",    "abcdefgh"};
 
 std::string draw_separator(Input& in) {
   const std::uint8_t mode = in.byte();
@@ -170,7 +170,9 @@ aiostreams::Task<std::string> run_call(aiostreams::StreamReader& reader, Call ca
 Call draw_call(Input& in, std::uint8_t action, const std::vector<std::string>& separators) {
   Call call;
   switch (action) {
-    case 0: case 1: case 2: {
+    case 0:
+    case 1:
+    case 2: {
       call.kind = Call::Kind::readuntil;
       const std::uint8_t pick = in.byte();
       // bits 0-2: which of the separators; bit 3: reversed order; 0 picked = the empty tuple

@@ -152,8 +152,8 @@ struct BadCall {
 const std::vector<BadCall>& bad_calls() {
   static const std::vector<BadCall> table = {
       // ---- TCP: open_connection / start_server ----
-      {"open_connection with limit 0", Family::tcp,
-       [](Fixture&) { return connect("127.0.0.1", 8888, {.limit = 0}); }, "ValueError: Limit cannot be <= 0"},
+      {"open_connection with limit 0", Family::tcp, [](Fixture&) { return connect("127.0.0.1", 8888, {.limit = 0}); },
+       "ValueError: Limit cannot be <= 0"},
       {"open_connection with limit -1 and server_hostname", Family::tcp,
        [](Fixture&) { return connect("127.0.0.1", 8888, {.limit = -1, .server_hostname = "x"}); },
        "ValueError: Limit cannot be <= 0"},
@@ -208,8 +208,7 @@ const std::vector<BadCall>& bad_calls() {
        "ValueError: host/port and sock can not be specified at the same time"},
       {"open_connection with neither host, port nor sock", Family::tcp, [](Fixture&) { return connect_sock({}); },
        "ValueError: host and port was not specified and no sock specified"},
-      {"open_connection on a datagram sock", Family::tcp,
-       [](Fixture& f) { return connect_sock({.sock = f.dgram}); },
+      {"open_connection on a datagram sock", Family::tcp, [](Fixture& f) { return connect_sock({.sock = f.dgram}); },
        "ValueError: A Stream Socket was expected, got {dgram}"},
       {"start_server with host, port and sock", Family::tcp,
        [](Fixture& f) { return serve("127.0.0.1", 0, {.sock = f.stream}); },
@@ -228,8 +227,7 @@ const std::vector<BadCall>& bad_calls() {
       {"open_unix_connection with limit 0", Family::unix_socket,
        [](Fixture& f) { return connect_unix(f.path, {.limit = 0}); }, "ValueError: Limit cannot be <= 0"},
       {"start_unix_server with limit 0", Family::unix_socket,
-       [](Fixture& f) { return serve_unix(f.path, {.limit = 0}); },
-       "ValueError: Limit cannot be <= 0"},
+       [](Fixture& f) { return serve_unix(f.path, {.limit = 0}); }, "ValueError: Limit cannot be <= 0"},
       {"open_unix_connection with server_hostname but no ssl", Family::unix_socket,
        [](Fixture& f) { return connect_unix(f.path, {.server_hostname = "x"}); },
        "ValueError: server_hostname is only meaningful with ssl"},
@@ -263,8 +261,7 @@ const std::vector<BadCall>& bad_calls() {
        [](Fixture& f) { return serve_unix(f.path, {.sock = f.stream}); },
        "ValueError: path and sock can not be specified at the same time"},
       {"start_unix_server with neither path nor sock", Family::unix_socket,
-       [](Fixture&) { return serve_unix_sock({}); },
-       "ValueError: path was not specified, and no sock specified"},
+       [](Fixture&) { return serve_unix_sock({}); }, "ValueError: path was not specified, and no sock specified"},
       {"start_unix_server on a TCP sock", Family::unix_socket,
        [](Fixture& f) { return serve_unix_sock({.sock = f.tcp}); },
        "ValueError: A UNIX Domain Stream Socket was expected, got {tcp}"},
@@ -275,8 +272,7 @@ const std::vector<BadCall>& bad_calls() {
        "OSError(98): [Errno 98] Address {abstract} is already in use"},
       // CPython raises FileNotFoundError, the OSError subclass we do not have.
       {"open_unix_connection to a path nobody listens on", Family::unix_socket,
-       [](Fixture& f) { return connect_unix(f.missing, {}); },
-       "OSError(2): [Errno 2] No such file or directory"},
+       [](Fixture& f) { return connect_unix(f.missing, {}); }, "OSError(2): [Errno 2] No such file or directory"},
   };
   return table;
 }

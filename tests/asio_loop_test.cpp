@@ -39,7 +39,8 @@ TEST_CASE("call_soon_threadsafe wakes a loop that waits for nothing else") {
   aiostreams::AsioLoop loop;
   auto main = [&]() -> Task<int> {
     aiostreams::Future<int> answer(loop);
-    std::thread other([&loop, answer]() mutable { loop.call_soon_threadsafe([answer]() mutable { answer.set_result(7); }); });
+    std::thread other(
+        [&loop, answer]() mutable { loop.call_soon_threadsafe([answer]() mutable { answer.set_result(7); }); });
     int value = co_await answer;
     other.join();
     co_return value;
@@ -59,7 +60,7 @@ TEST_CASE("wait_for on the AsioLoop times out a read that gets no data") {
     }
     // The timed-out readline was cancelled and consumed nothing; the reader is usable.
     reader.feed_data(" line\n");
-    co_return timed_out && co_await reader.readline() == "partial line\n";
+    co_return timed_out&& co_await reader.readline() == "partial line\n";
   };
   CHECK(aiostreams::run(main()));
 }

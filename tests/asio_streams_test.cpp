@@ -32,19 +32,18 @@ using WriterPtr = std::shared_ptr<StreamWriter>;
 
 // Catch's assertion macros must not contain co_await (the assertion state would span a
 // suspension, and GCC 12 mishandles temporaries around co_await): await first, then check.
-#define AWAIT_RAISES(ErrorType, ...)      \
-  do {                                    \
-    bool raised_ = false;                 \
-    try {                                 \
-      (void)(co_await __VA_ARGS__);       \
-    } catch (const ErrorType&) {          \
-      raised_ = true;                     \
-    }                                     \
-    CHECK(raised_);                       \
+#define AWAIT_RAISES(ErrorType, ...) \
+  do {                               \
+    bool raised_ = false;            \
+    try {                            \
+      (void)(co_await __VA_ARGS__);  \
+    } catch (const ErrorType&) {     \
+      raised_ = true;                \
+    }                                \
+    CHECK(raised_);                  \
   } while (0)
 
 namespace {
-
 
 // Echoes lines until EOF, then closes.
 // (References, not values: GCC 12 mishandles by-value coroutine arguments built inside a
@@ -183,9 +182,9 @@ TEST_CASE("an echo server on a Linux abstract Unix name answers", "[asio]") {
     try {
       co_await aiostreams::start_unix_server(echo_lines, name);
     } catch (const aiostreams::OSError& e) {
-      in_use = e.code().value() == EADDRINUSE &&
-               std::string(e.what()) ==
-                   "[Errno 98] Address '\\x00aiostreams-test-" + std::to_string(::getpid()) + "' is already in use";
+      in_use = e.code().value() == EADDRINUSE && std::string(e.what()) == "[Errno 98] Address '\\x00aiostreams-test-" +
+                                                                              std::to_string(::getpid()) +
+                                                                              "' is already in use";
     }
     CHECK(in_use);
     co_await server->aclose();
@@ -404,7 +403,7 @@ TEST_CASE("drain blocks while the server does not read and completes once it doe
     }
     REQUIRE(blocked);
     CHECK(transport->get_write_buffer_size() > 16384);  // still paused: above the low-water mark
-    CHECK(max_buffered <= 65536 + chunk.size());  // bounded: high-water mark + one write
+    CHECK(max_buffered <= 65536 + chunk.size());        // bounded: high-water mark + one write
     start_reading.set_result();
     co_await drained;
     CHECK(transport->get_write_buffer_size() <= 16384);
@@ -438,7 +437,8 @@ TEST_CASE("fifty concurrent clients each get their own echo", "[asio]") {
       co_return ok;
     };
     std::vector<Future<bool>> clients;
-    for (int i = 0; i < 50; ++i) clients.push_back(aiostreams::create_task(aiostreams::get_running_loop(), client(port, i)));
+    for (int i = 0; i < 50; ++i)
+      clients.push_back(aiostreams::create_task(aiostreams::get_running_loop(), client(port, i)));
     int good = 0;
     for (auto& c : clients) {
       const bool ok = co_await c;

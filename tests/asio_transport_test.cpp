@@ -125,8 +125,7 @@ TEST_CASE("bytes read just before pause_reading are delivered after resume_readi
   ::close(peer);
 }
 
-TEST_CASE("one read takes everything queued on the socket as asyncio's recv of 256 KiB does",
-          "[asio][transport]") {
+TEST_CASE("one read takes everything queued on the socket as asyncio's recv of 256 KiB does", "[asio][transport]") {
   AsioLoop loop;
   RawListener listener;
   auto protocol = std::make_shared<RecordingProtocol>();

@@ -22,7 +22,7 @@ TEST_CASE("connect options default to asyncio's keyword defaults") {
   CHECK_FALSE(options.local_addr.has_value());
   CHECK(options.family == 0);
   CHECK(options.ssl == nullptr);
-  CHECK_FALSE(options.server_hostname.has_value());  // None, not ""
+  CHECK_FALSE(options.server_hostname.has_value());        // None, not ""
   CHECK_FALSE(options.ssl_handshake_timeout.has_value());  // None: default_ssl_handshake_timeout
   CHECK_FALSE(options.ssl_shutdown_timeout.has_value());
   CHECK_FALSE(options.sock);

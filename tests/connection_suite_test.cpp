@@ -215,7 +215,8 @@ TEST_CASE("two hundred concurrent clients each get their own echo on every backe
       clients.push_back(aiostreams::create_task(round_trip(*b, server, "client " + std::to_string(i) + "\n")));
     }
     int correct = 0;
-    for (int i = 0; i < 200; ++i) correct += (co_await clients[static_cast<std::size_t>(i)]) == "client " + std::to_string(i) + "\n";
+    for (int i = 0; i < 200; ++i)
+      correct += (co_await clients[static_cast<std::size_t>(i)]) == "client " + std::to_string(i) + "\n";
     co_await server->aclose();
     co_return correct;
   };

@@ -156,6 +156,7 @@ TEST_CASE("describe_exception gives what() for a std exception and names the oth
   CHECK(aiostreams::describe_exception(nullptr).empty());
   CHECK(aiostreams::describe_exception(std::make_exception_ptr(aiostreams::ConnectionResetError("Connection lost"))) ==
         "Connection lost");
-  CHECK(aiostreams::describe_exception(std::make_exception_ptr(aiostreams::CancelledError("stop"))) == "CancelledError");
+  CHECK(aiostreams::describe_exception(std::make_exception_ptr(aiostreams::CancelledError("stop"))) ==
+        "CancelledError");
   CHECK(aiostreams::describe_exception(std::make_exception_ptr(42)) == "unknown exception");
 }

@@ -8,18 +8,18 @@
 
 #include "aiostreams/run.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
+#include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/stream_reader.hpp"
-#include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/task_context.hpp"
 
+using aiostreams::describe_exception;
 using aiostreams::ExceptionContext;
 using aiostreams::Future;
 using aiostreams::Loop;
 using aiostreams::RuntimeError;
 using aiostreams::Task;
 using aiostreams::TimerHandle;
-using aiostreams::describe_exception;
 using aiostreams::sim::SimLoop;
 
 namespace {
@@ -84,7 +84,8 @@ TEST_CASE("running a second loop while one is running is a RuntimeError") {
   SimLoop second;
   second.call_soon([] {});
   std::vector<std::string> reports;
-  first.set_exception_handler([&](const ExceptionContext& context) { reports.push_back(describe_exception(context.exception)); });
+  first.set_exception_handler(
+      [&](const ExceptionContext& context) { reports.push_back(describe_exception(context.exception)); });
   first.call_soon([&] { second.run_once(); });
   first.run_until_idle();
   CHECK(reports == std::vector<std::string>{"Cannot run the event loop while another loop is running"});
@@ -105,9 +106,8 @@ TEST_CASE("call_later schedules relative to the loop's current time") {
 TEST_CASE("call_exception_handler passes the context to the installed handler") {
   SimLoop loop;
   std::string seen;
-  loop.set_exception_handler([&](const ExceptionContext& context) {
-    seen = context.message + "|" + describe_exception(context.exception);
-  });
+  loop.set_exception_handler(
+      [&](const ExceptionContext& context) { seen = context.message + "|" + describe_exception(context.exception); });
   loop.call_exception_handler({"something", std::make_exception_ptr(std::runtime_error("bad"))});
   CHECK(seen == "something|bad");
 }

@@ -36,9 +36,10 @@ TEST_CASE("a protocol sees connection_made first, data and EOF in order, and con
   server_side.keep_open = false;  // the server's transport closes when the client's EOF arrives
   RecorderFactory client_side;
   auto main = [&]() -> Task<std::vector<bool>> {
-    auto server = co_await spawn_on(loop, "server", loop.create_server(server_side.factory(), "", 8888, ServerOptions{}));
-    auto transport =
-        co_await spawn_on(loop, "client-1", loop.create_connection(client_side.factory(), "server", 8888, ConnectOptions{}));
+    auto server =
+        co_await spawn_on(loop, "server", loop.create_server(server_side.factory(), "", 8888, ServerOptions{}));
+    auto transport = co_await spawn_on(loop, "client-1",
+                                       loop.create_connection(client_side.factory(), "server", 8888, ConnectOptions{}));
     transport->write("one ");
     transport->write("two");
     transport->write_eof();

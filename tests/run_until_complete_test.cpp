@@ -25,10 +25,11 @@ TEST_CASE("run returns the value of main") {
 
 TEST_CASE("run rethrows the exception of main with its type") {
   SimLoop loop;
-  CHECK_THROWS_AS(aiostreams::run(loop, []() -> Task<void> {
-                    co_await aiostreams::sleep(1);
-                    throw std::out_of_range("past the end");
-                  }()),
+  CHECK_THROWS_AS(aiostreams::run(loop,
+                                  []() -> Task<void> {
+                                    co_await aiostreams::sleep(1);
+                                    throw std::out_of_range("past the end");
+                                  }()),
                   std::out_of_range);
 }
 

@@ -47,7 +47,8 @@ std::shared_ptr<Server> make_server(aiostreams::Loop& loop, const std::shared_pt
   std::vector<std::unique_ptr<Listener>> listeners;
   listeners.push_back(std::make_unique<FakeListener>(log, SocketAddress{"127.0.0.1", 8888, ""}));
   listeners.push_back(std::make_unique<FakeListener>(log, SocketAddress{"::1", 8888, ""}));
-  return std::make_shared<Server>(loop, std::move(listeners), [] { return nullptr; }, 100);
+  return std::make_shared<Server>(
+      loop, std::move(listeners), [] { return nullptr; }, 100);
 }
 
 // Whether a Task<void> has finished after the loop has run for `seconds` of (virtual) time.

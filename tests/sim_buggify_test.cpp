@@ -30,6 +30,6 @@ TEST_CASE("sim::buggify answers as the core fault point for the same site") {
     CHECK(through_sim == through_core);
     seeds_that_fired += through_sim > 0 ? 1 : 0;
   }
-  CHECK(seeds_that_fired > 0);  // else the comparison above proved nothing
+  CHECK(seeds_that_fired > 0);                           // else the comparison above proved nothing
   CHECK_FALSE(aiostreams::sim::buggify("site.cpp", 1));  // no loop running
 }

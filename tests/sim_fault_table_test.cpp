@@ -82,8 +82,8 @@ TEST_CASE("the swarm draws for a seed what it drew before the table existed") {
        "connect_refused=0.0643 connect_hang=0.0452 accept_error=0.0968 reset=0.154 silent_close=0.0133 "
        "half_close=0.0979 partition=0.205 slow_reader=0.0476 window=0.958s",
        0.6295664339473811, 0.49888457772325834, 0.1742696580284934, 3366},
-      {100, "accept_error=0.0998 partition=0.0571 stall=0.178 window=1.38s", 0.26517184026111396,
-       0.39187161933774517, 0.40050663400227116, 3183},
+      {100, "accept_error=0.0998 partition=0.0571 stall=0.178 window=1.38s", 0.26517184026111396, 0.39187161933774517,
+       0.40050663400227116, 3183},
       {101, "reset=0.139 silent_close=0.0174 stall=0.181 slow_reader=0.2 window=1.28s", 0.22704330625394231,
        0.1636119367307369, 0.23084495523519263, 66},
   };

@@ -33,7 +33,8 @@ Task<Pair> connect_pair(SimLoop& loop, const RecorderFactory& server_side, const
   const auto server_factory = server_side.factory();
   const auto client_factory = client_side.factory();
   auto server = co_await spawn_on(loop, "server", loop.create_server(server_factory, "", 8888, ServerOptions{}));
-  auto client = co_await spawn_on(loop, "client-1", loop.create_connection(client_factory, "server", 8888, ConnectOptions{}));
+  auto client =
+      co_await spawn_on(loop, "client-1", loop.create_connection(client_factory, "server", 8888, ConnectOptions{}));
   co_return Pair{server, client};
 }
 }  // namespace
@@ -72,8 +73,9 @@ TEST_CASE("a hanging connect ends with TimeoutError from wait_for and leaves not
   const auto factory = RecorderFactory{}.factory();
   auto main = [&]() -> Task<void> {
     auto server = co_await loop.create_server(factory, "", 8888, ServerOptions{});
-    CHECK_THROWS_AS(co_await aiostreams::wait_for(loop.create_connection(factory, "127.0.0.1", 8888, ConnectOptions{}), 2.5),
-                    aiostreams::TimeoutError);
+    CHECK_THROWS_AS(
+        co_await aiostreams::wait_for(loop.create_connection(factory, "127.0.0.1", 8888, ConnectOptions{}), 2.5),
+        aiostreams::TimeoutError);
     CHECK(loop.time() == Approx(2.5));
     CHECK(loop.pending_task_count() == 1);  // just this one
     CHECK(server->client_count() == 0);

@@ -95,9 +95,7 @@ TEST_CASE("virtual time jumps to the next timer only when nothing is ready") {
 TEST_CASE("call_at in the past runs on the next iteration without moving time backwards") {
   SimLoop loop;
   std::vector<double> fired;
-  loop.call_at(3.0, [&] {
-    loop.call_at(1.0, [&] { fired.push_back(loop.time()); });
-  });
+  loop.call_at(3.0, [&] { loop.call_at(1.0, [&] { fired.push_back(loop.time()); }); });
   CHECK(loop.run_once());  // jumps to 3 and runs the first timer
   CHECK(fired.empty());
   CHECK(loop.run_once());

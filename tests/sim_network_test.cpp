@@ -9,13 +9,13 @@
 #include "aiostreams/errors.hpp"
 #include "aiostreams/run.hpp"
 #include "aiostreams/server.hpp"
-#include "aiostreams/ssl_context.hpp"
-#include "aiostreams/streams.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/recorder.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/sleep.hpp"
+#include "aiostreams/ssl_context.hpp"
+#include "aiostreams/streams.hpp"
 
 using aiostreams::ConnectOptions;
 using aiostreams::ServerOptions;
@@ -46,8 +46,8 @@ void with_connection(SimLoop& loop, RecorderFactory server_side, RecorderFactory
   loop.network().add_host("client-1");
   const auto plain = RecorderFactory{}.factory();
   auto main = [&]() -> Task<void> {
-    auto server = co_await aiostreams::sim::spawn_on(loop, "server",
-                                                     loop.create_server(server_side.factory(), "", 8888, ServerOptions{}));
+    auto server = co_await aiostreams::sim::spawn_on(
+        loop, "server", loop.create_server(server_side.factory(), "", 8888, ServerOptions{}));
     auto transport = co_await spawn_on(loop, "client-1",
                                        loop.create_connection(client_side.factory(), "server", 8888, ConnectOptions{}));
     co_await aiostreams::sleep(0.01);
@@ -63,22 +63,23 @@ TEST_CASE("a client on one host connects to a server on another and gets its byt
   RecorderFactory server_side;
   server_side.echo = true;
   RecorderFactory client_side;
-  with_connection(loop, server_side, client_side,
-                  [&](std::shared_ptr<Transport> transport, std::shared_ptr<aiostreams::Server>) -> Task<void> {
-                    transport->write("hello ");
-                    transport->write("world");
-                    co_await aiostreams::sleep(0.1);
-                    CHECK(client_side.at(0).data == "hello world");
-                    CHECK(server_side.at(0).data == "hello world");
-                    CHECK(address_of(*transport, "peername") == SocketAddress{"127.0.0.2", 8888, ""});
-                    CHECK(address_of(*transport, "sockname") == SocketAddress{"127.0.0.3", 49152, ""});
-                    CHECK(address_of(*server_side.at(0).transport, "peername") == SocketAddress{"127.0.0.3", 49152, ""});
-                    CHECK_FALSE(transport->get_extra_info("socket").has_value());
-                    transport->close();
-                    co_await aiostreams::sleep(0.1);
-                    CHECK(client_side.at(0).events == std::vector<std::string>{"made", "lost"});
-                    CHECK(server_side.at(0).events == std::vector<std::string>{"made", "eof"});
-                  });
+  with_connection(
+      loop, server_side, client_side,
+      [&](std::shared_ptr<Transport> transport, std::shared_ptr<aiostreams::Server>) -> Task<void> {
+        transport->write("hello ");
+        transport->write("world");
+        co_await aiostreams::sleep(0.1);
+        CHECK(client_side.at(0).data == "hello world");
+        CHECK(server_side.at(0).data == "hello world");
+        CHECK(address_of(*transport, "peername") == SocketAddress{"127.0.0.2", 8888, ""});
+        CHECK(address_of(*transport, "sockname") == SocketAddress{"127.0.0.3", 49152, ""});
+        CHECK(address_of(*server_side.at(0).transport, "peername") == SocketAddress{"127.0.0.3", 49152, ""});
+        CHECK_FALSE(transport->get_extra_info("socket").has_value());
+        transport->close();
+        co_await aiostreams::sleep(0.1);
+        CHECK(client_side.at(0).events == std::vector<std::string>{"made", "lost"});
+        CHECK(server_side.at(0).events == std::vector<std::string>{"made", "eof"});
+      });
   CHECK(loop.network().address_of("server") == "127.0.0.2");
   CHECK(loop.network().host_names() == std::vector<std::string>{"localhost", "server", "client-1"});
 }
@@ -206,7 +207,7 @@ TEST_CASE("close flushes the write buffer first and then reports connection_lost
                     transport->write(payload);
                     transport->close();
                     CHECK(transport->is_closing());
-                    transport->close();  // idempotent
+                    transport->close();        // idempotent
                     transport->write("tail");  // still appended: the buffer was not empty
                     co_await aiostreams::sleep(0);
                     CHECK_FALSE(client_side.at(0).lost);
@@ -230,7 +231,8 @@ TEST_CASE("abort drops the buffer and the peer sees EOF, or a reset if data was 
   loop.network().add_host("server");
   const auto plain = RecorderFactory{}.factory();
   auto main = [&]() -> Task<void> {
-    auto server = co_await spawn_on(loop, "server", loop.create_server(server_side.factory(), "", 8888, ServerOptions{}));
+    auto server =
+        co_await spawn_on(loop, "server", loop.create_server(server_side.factory(), "", 8888, ServerOptions{}));
     auto first = co_await spawn_on(loop, "c", loop.create_connection(plain, "server", 8888, ConnectOptions{}));
     co_await aiostreams::sleep(0.01);
     first->abort();
@@ -238,7 +240,8 @@ TEST_CASE("abort drops the buffer and the peer sees EOF, or a reset if data was 
     co_await aiostreams::sleep(0.1);
     CHECK(server_side.at(0).events == std::vector<std::string>{"made", "eof"});
 
-    auto second = co_await spawn_on(loop, "c", loop.create_connection(client_side.factory(), "server", 8888, ConnectOptions{}));
+    auto second =
+        co_await spawn_on(loop, "c", loop.create_connection(client_side.factory(), "server", 8888, ConnectOptions{}));
     co_await aiostreams::sleep(0.01);
     server_side.at(1).transport->write("unread");
     co_await aiostreams::sleep(0.1);
@@ -301,9 +304,9 @@ TEST_CASE("a server bound to 127.0.0.1 is reachable only from its own host and a
     auto local = co_await loop.create_connection(plain, "localhost", 7000, ConnectOptions{});
     CHECK(local != nullptr);
     local->close();
-    CHECK_THROWS_AS(co_await spawn_on(loop, "server", loop.create_connection(plain, "127.0.0.1",
-                                                                            7000, ConnectOptions{})),
-                    aiostreams::ConnectionRefusedError);
+    CHECK_THROWS_AS(
+        co_await spawn_on(loop, "server", loop.create_connection(plain, "127.0.0.1", 7000, ConnectOptions{})),
+        aiostreams::ConnectionRefusedError);
     server->close();
   };
   aiostreams::run(loop, main());

@@ -69,9 +69,9 @@ ServerOptions tls_server_options() {
 
 // What the clients of one run saw.
 struct Tally {
-  int echoed = 0;   // clients whose every line came back
-  int failed = 0;   // clients that gave up (a fault, a timeout)
-  int corrupt = 0;  // a complete line that came back different: never acceptable
+  int echoed = 0;                     // clients whose every line came back
+  int failed = 0;                     // clients that gave up (a fault, a timeout)
+  int corrupt = 0;                    // a complete line that came back different: never acceptable
   std::map<std::string, int> errors;  // failures by kind
 
   bool operator==(const Tally&) const = default;
@@ -129,7 +129,8 @@ Task<void> tls_echo_client(int id, Tally& tally) {
     options.ssl = contexts().client;
     options.server_hostname = "localhost";  // the certificate's name; the host is "server"
     options.ssl_handshake_timeout = kHandshakeTimeout;
-    auto [reader, opened] = co_await aiostreams::wait_for(aiostreams::open_connection("server", kPort, options), kBound);
+    auto [reader, opened] =
+        co_await aiostreams::wait_for(aiostreams::open_connection("server", kPort, options), kBound);
     writer = opened;
     co_await echo_some_lines(id, *reader, *writer, tally);
   } catch (const std::exception&) {
@@ -202,9 +203,8 @@ Tally sweep(TlsWorkload workload) {
   for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
     std::array<Tally, 2> runs;
     std::size_t run = 0;
-    const auto report = aiostreams::sim::check_determinism(seed, [&](SimLoop& loop) {
-      return workload(loop, runs.at(run++));
-    });
+    const auto report =
+        aiostreams::sim::check_determinism(seed, [&](SimLoop& loop) { return workload(loop, runs.at(run++)); });
     INFO(report.to_string());
     REQUIRE(report.deterministic);
     REQUIRE(run == 2);
@@ -225,7 +225,8 @@ std::string describe(const Tally& tally) {
 
 }  // namespace
 
-TEST_CASE("a TLS echo between simulated hosts verifies the server and draws its randomness from the seed", "[tls][sim]") {
+TEST_CASE("a TLS echo between simulated hosts verifies the server and draws its randomness from the seed",
+          "[tls][sim]") {
   auto run_once = [](std::uint64_t seed, std::string* cipher) {
     SimLoop loop(seed);
     loop.set_trace(true);
@@ -235,7 +236,8 @@ TEST_CASE("a TLS echo between simulated hosts verifies the server and draws its 
       ConnectOptions options;
       options.ssl = contexts().client;
       options.server_hostname = "localhost";
-      auto [reader, writer] = co_await spawn_on(loop, "client-1", aiostreams::open_connection("server", kPort, options));
+      auto [reader, writer] =
+          co_await spawn_on(loop, "client-1", aiostreams::open_connection("server", kPort, options));
       writer->write("hello over simulated tls\n");
       const std::string line = co_await reader->readline();
       CHECK(line == "hello over simulated tls\n");
@@ -294,7 +296,8 @@ TEST_CASE("the simulator still refuses sock= with ssl: NotImplementedError, not 
   CHECK(refused);
 }
 
-TEST_CASE("ssl= on the simulator really runs TLS: a plain server fails the handshake, never a plaintext connection", "[tls][sim]") {
+TEST_CASE("ssl= on the simulator really runs TLS: a plain server fails the handshake, never a plaintext connection",
+          "[tls][sim]") {
   SimLoop loop(2);
   std::string outcome;
   auto main = [&]() -> Task<void> {

@@ -48,20 +48,20 @@ using WriterPtr = std::shared_ptr<StreamWriter>;
 
 // What awaiting the expression raised, as "ValueError: <what>", "NotImplementedError: ...",
 // "OSError: ..." or "no exception". (A macro: Catch's macros must not contain co_await.)
-#define AWAIT_OUTCOME(out, ...)                                       \
-  do {                                                                \
-    out = "no exception";                                             \
-    try {                                                             \
-      (void)(co_await __VA_ARGS__);                                   \
-    } catch (const aiostreams::ValueError& e) {                       \
-      out = std::string("ValueError: ") + e.what();                   \
-    } catch (const aiostreams::NotImplementedError& e) {              \
-      out = std::string("NotImplementedError: ") + e.what();          \
-    } catch (const aiostreams::OSError& e) {                          \
-      out = std::string("OSError: ") + e.what();                      \
-    } catch (const std::exception& e) {                               \
-      out = std::string("other: ") + e.what();                        \
-    }                                                                 \
+#define AWAIT_OUTCOME(out, ...)                              \
+  do {                                                       \
+    out = "no exception";                                    \
+    try {                                                    \
+      (void)(co_await __VA_ARGS__);                          \
+    } catch (const aiostreams::ValueError& e) {              \
+      out = std::string("ValueError: ") + e.what();          \
+    } catch (const aiostreams::NotImplementedError& e) {     \
+      out = std::string("NotImplementedError: ") + e.what(); \
+    } catch (const aiostreams::OSError& e) {                 \
+      out = std::string("OSError: ") + e.what();             \
+    } catch (const std::exception& e) {                      \
+      out = std::string("other: ") + e.what();               \
+    }                                                        \
   } while (0)
 
 namespace {
@@ -136,19 +136,17 @@ struct TempDir {
 // The overloads without host/port/path must not make the existing calls ambiguous (an
 // ambiguous call here fails the build).
 static_assert(std::is_same_v<decltype(aiostreams::open_unix_connection("p")), Task<StreamPair>>);
-static_assert(std::is_same_v<decltype(aiostreams::open_unix_connection(std::string("p"), ConnectOptions{})),
-                             Task<StreamPair>>);
+static_assert(
+    std::is_same_v<decltype(aiostreams::open_unix_connection(std::string("p"), ConnectOptions{})), Task<StreamPair>>);
 static_assert(std::is_same_v<decltype(aiostreams::open_unix_connection(ConnectOptions{})), Task<StreamPair>>);
 static_assert(std::is_same_v<decltype(aiostreams::open_connection("h", 1)), Task<StreamPair>>);
 static_assert(std::is_same_v<decltype(aiostreams::open_connection(ConnectOptions{})), Task<StreamPair>>);
-static_assert(std::is_same_v<decltype(aiostreams::start_unix_server(echo_lines, "p")),
-                             Task<std::shared_ptr<Server>>>);
+static_assert(std::is_same_v<decltype(aiostreams::start_unix_server(echo_lines, "p")), Task<std::shared_ptr<Server>>>);
 static_assert(std::is_same_v<decltype(aiostreams::start_unix_server(echo_lines, ServerOptions{})),
                              Task<std::shared_ptr<Server>>>);
-static_assert(std::is_same_v<decltype(aiostreams::start_server(echo_lines, "h", 1)),
-                             Task<std::shared_ptr<Server>>>);
-static_assert(std::is_same_v<decltype(aiostreams::start_server(echo_lines, ServerOptions{})),
-                             Task<std::shared_ptr<Server>>>);
+static_assert(std::is_same_v<decltype(aiostreams::start_server(echo_lines, "h", 1)), Task<std::shared_ptr<Server>>>);
+static_assert(
+    std::is_same_v<decltype(aiostreams::start_server(echo_lines, ServerOptions{})), Task<std::shared_ptr<Server>>>);
 
 // Sends one line, returns the line that comes back, closes.
 Task<std::string> echo_once(const StreamPair& pair, std::string text) {
@@ -248,8 +246,7 @@ TEST_CASE("Socket errors name the problem", "[socket]") {
   CHECK(os_error_of([&] { (void)not_a_socket.family(); }) == "errno 88: [Errno 88] Socket operation on non-socket");
   CHECK(not_a_socket.repr() == "<socket.socket fd=" + std::to_string(pipe_fds[0]) + ">");
 
-  CHECK(os_error_of([] { (void)aiostreams::socketpair(AF_INET); }) ==
-        "errno 95: [Errno 95] Operation not supported");
+  CHECK(os_error_of([] { (void)aiostreams::socketpair(AF_INET); }) == "errno 95: [Errno 95] Operation not supported");
 }
 
 // ---- clients ------------------------------------------------------------------------------
@@ -411,9 +408,10 @@ TEST_CASE("sock= with host, port or path, without a sock, or of the wrong kind r
     Socket tcp = new_socket(AF_INET, SOCK_STREAM);
     const int stream_fd = stream.fileno();
     // Python 3.11's reprs of such sockets (proto is SO_PROTOCOL, as for socket.socket(fileno=fd)).
-    const std::string dgram_repr = "<socket.socket fd=" + std::to_string(dgram.fileno()) + ", family=1, type=2, proto=0>";
-    const std::string tcp_repr = "<socket.socket fd=" + std::to_string(tcp.fileno()) +
-                                 ", family=2, type=1, proto=6, laddr=('0.0.0.0', 0)>";
+    const std::string dgram_repr =
+        "<socket.socket fd=" + std::to_string(dgram.fileno()) + ", family=1, type=2, proto=0>";
+    const std::string tcp_repr =
+        "<socket.socket fd=" + std::to_string(tcp.fileno()) + ", family=2, type=1, proto=6, laddr=('0.0.0.0', 0)>";
     std::string outcome;
 
     ConnectOptions with_stream{.sock = stream};
@@ -522,8 +520,8 @@ TEST_CASE("the simulator rejects sock= with NotImplementedError naming the Asio 
     co_return seen;
   };
   auto outcomes = aiostreams::run(loop, attempts());
-  const std::string expected = "NotImplementedError: sock= is not simulated: adopting an OS socket (" +
-                               rsock.repr() + ") needs the Asio loop (AsioLoop)";
+  const std::string expected = "NotImplementedError: sock= is not simulated: adopting an OS socket (" + rsock.repr() +
+                               ") needs the Asio loop (AsioLoop)";
   for (const auto& outcome : outcomes) CHECK(outcome == expected);
   CHECK(rsock.fileno() == fd);  // not taken
 }

@@ -1,7 +1,7 @@
 #include "aiostreams/ssl_context.hpp"
 
-#include <cerrno>
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <string>
 
 #include "support/test_certificates.hpp"

@@ -77,10 +77,10 @@ TEST_CASE("a connection lost with an error gives the reader that error, not EOF"
   c.protocol->data_received("buffered");
   c.transport->lose(std::make_exception_ptr(ConnectionResetError("reset by peer")));
   CHECK(error_text(c.reader->exception()) == "reset by peer");
-  CHECK_THROWS_AS(aiostreams::run(loop, [](std::shared_ptr<StreamReader> r) -> Task<std::string> {
-                    co_return co_await r->read(-1);
-                  }(c.reader)),
-                  ConnectionResetError);
+  CHECK_THROWS_AS(
+      aiostreams::run(
+          loop, [](std::shared_ptr<StreamReader> r) -> Task<std::string> { co_return co_await r->read(-1); }(c.reader)),
+      ConnectionResetError);
 }
 
 TEST_CASE("a clean connection loss gives the reader EOF and completes the close waiter") {

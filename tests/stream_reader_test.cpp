@@ -115,7 +115,7 @@ TEST_CASE("every read raises the very exception object that was set, even with d
     } catch (const aiostreams::ConnectionResetError& e) {
       second = &e;
     }
-    co_return first != nullptr && first == second && reader.exception() == error;
+    co_return first != nullptr&& first == second&& reader.exception() == error;
   };
   CHECK(run_on_sim(main()));
 }
@@ -207,7 +207,7 @@ TEST_CASE("readexactly at EOF raises IncompleteReadError with the partial data a
       co_await reader.readexactly(2);
     } catch (const IncompleteReadError& e) {
       co_return e.partial() == "a" && e.expected() == 2u &&
-                std::string(e.what()) == "1 bytes read on a total of 2 expected bytes" && reader.at_eof();
+          std::string(e.what()) == "1 bytes read on a total of 2 expected bytes" && reader.at_eof();
     }
     co_return false;
   };

@@ -125,8 +125,7 @@ TEST_CASE("a drain waiting when the connection closes cleanly returns, and the n
     outcomes.push_back(co_await drain_outcome(c.writer));
     co_return outcomes;
   };
-  CHECK(aiostreams::run(loop, main()) ==
-        std::vector<std::string>{"returned", "ConnectionResetError: Connection lost"});
+  CHECK(aiostreams::run(loop, main()) == std::vector<std::string>{"returned", "ConnectionResetError: Connection lost"});
 }
 
 TEST_CASE("a drain waiting when the connection is reset raises the reset") {
@@ -235,11 +234,12 @@ std::pair<std::vector<std::string>, bool> serve_one(F callback) {
 // dropped writer closes its transport too).
 TEST_CASE("an exception escaping a coroutine handler is reported and its connection closed") {
   std::shared_ptr<StreamWriter> kept;
-  auto [reports, closed] = serve_one([&kept](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
-    kept = writer;
-    co_await aiostreams::sleep(1);
-    throw std::runtime_error("handler failed");
-  });
+  auto [reports, closed] =
+      serve_one([&kept](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
+        kept = writer;
+        co_await aiostreams::sleep(1);
+        throw std::runtime_error("handler failed");
+      });
   CHECK(reports == std::vector<std::string>{"Unhandled exception in client_connected_cb"});
   CHECK(closed);
 }
@@ -256,21 +256,23 @@ TEST_CASE("an exception escaping a plain-function handler is reported and its co
 
 TEST_CASE("a cancelled handler closes its connection without a report") {
   std::shared_ptr<StreamWriter> kept;
-  auto [reports, closed] = serve_one([&kept](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
-    kept = writer;
-    co_await aiostreams::sleep(1);
-    throw aiostreams::CancelledError();
-  });
+  auto [reports, closed] =
+      serve_one([&kept](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
+        kept = writer;
+        co_await aiostreams::sleep(1);
+        throw aiostreams::CancelledError();
+      });
   CHECK(reports.empty());
   CHECK(closed);
 }
 
 TEST_CASE("a handler that returns normally leaves its connection open") {
   std::shared_ptr<StreamWriter> kept;
-  auto [reports, closed] = serve_one([&kept](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
-    kept = writer;
-    co_await aiostreams::sleep(1);
-  });
+  auto [reports, closed] =
+      serve_one([&kept](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
+        kept = writer;
+        co_await aiostreams::sleep(1);
+      });
   CHECK(reports.empty());
   CHECK_FALSE(closed);
 }

@@ -369,7 +369,8 @@ TEST_CASE("a task's exception that nobody retrieves is reported as a task except
   std::vector<std::string> messages;
   {
     SimLoop loop;
-    loop.set_exception_handler([&](const aiostreams::ExceptionContext& context) { messages.push_back(context.message); });
+    loop.set_exception_handler(
+        [&](const aiostreams::ExceptionContext& context) { messages.push_back(context.message); });
     auto main = []() -> Task<void> {
       (void)aiostreams::create_task(fail_with("forgotten"));
       co_await aiostreams::sleep(1);

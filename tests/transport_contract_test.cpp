@@ -195,9 +195,9 @@ std::string what_of(const std::function<void()>& action) {
   return "(nothing thrown)";
 }
 
-#define FOR_EVERY_BACKEND()                                                              \
+#define FOR_EVERY_BACKEND()                                                                     \
   const std::string backend_name = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix"); \
-  INFO("backend " << backend_name);                                                      \
+  INFO("backend " << backend_name);                                                             \
   auto backend = make_contract_backend(backend_name)
 
 }  // namespace
@@ -221,7 +221,8 @@ TEST_CASE("the write buffer limits default to 16 KiB low and 64 KiB high, and ar
   aiostreams::run(backend->loop(), main());
 }
 
-TEST_CASE("a buffer above the high-water mark pauses the protocol once, and draining to the low-water mark resumes it once") {
+TEST_CASE(
+    "a buffer above the high-water mark pauses the protocol once, and draining to the low-water mark resumes it once") {
   FOR_EVERY_BACKEND();
   auto main = [&]() -> Task<void> {
     Connection c;
@@ -288,7 +289,7 @@ TEST_CASE("setting a high-water mark below the buffered size pauses the protocol
     co_await c.open(*backend);
     Transport& t = *c.transport;
     t.set_write_buffer_limits(1u << 30);  // too high to pause on its own
-    write_until_paused(t, *c.client);  // stops at 64 MiB: more than any kernel holds
+    write_until_paused(t, *c.client);     // stops at 64 MiB: more than any kernel holds
     REQUIRE(c.client->pauses == 0);
     REQUIRE(t.get_write_buffer_size() > 0);
     t.set_write_buffer_limits(1);
@@ -350,7 +351,7 @@ TEST_CASE("close flushes the buffer, then calls connection_lost with no error") 
     CHECK(t.get_write_buffer_size() > 0);
     t.close();
     CHECK(t.is_closing());
-    t.close();  // idempotent
+    t.close();                    // idempotent
     CHECK_FALSE(c.client->lost);  // never inline
     co_await wait_until([&] { return c.client->lost; });
     CHECK(c.client->lost_error == nullptr);
@@ -387,7 +388,8 @@ TEST_CASE("abort drops the buffer and calls connection_lost with no error") {
 TEST_CASE("from the 5th write to a lost connection on, every write reports socket.send() raised exception") {
   std::vector<std::string> messages;  // outlives the loop, whose handler appends to it
   FOR_EVERY_BACKEND();
-  backend->loop().set_exception_handler([&](const aiostreams::ExceptionContext& context) { messages.push_back(context.message); });
+  backend->loop().set_exception_handler(
+      [&](const aiostreams::ExceptionContext& context) { messages.push_back(context.message); });
   auto main = [&]() -> Task<void> {
     Connection c;
     co_await c.open(*backend);

@@ -194,8 +194,8 @@ int slow(int port, long conns, long long bytes) {
     if (std::atoll(read_line(fd, 600).c_str()) == bytes) ++confirmed;
     ::close(fd);
   }
-  std::printf("{\"conns\": %ld, \"bytes_each\": %lld, \"confirmed\": %ld, \"seconds\": %.3f}\n", conns, bytes, confirmed,
-              seconds_since(start));
+  std::printf("{\"conns\": %ld, \"bytes_each\": %lld, \"confirmed\": %ld, \"seconds\": %.3f}\n", conns, bytes,
+              confirmed, seconds_since(start));
   return confirmed == conns ? 0 : 1;
 }
 
@@ -204,7 +204,7 @@ int emfile(int port, long conns) {
   const int probe = connect_to(port);
   std::vector<int> fds;
   for (long i = 0; i < conns; ++i) fds.push_back(connect_to(port));  // the backlog holds them
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // the server hits EMFILE and backs off
+  std::this_thread::sleep_for(std::chrono::seconds(2));              // the server hits EMFILE and backs off
   const long during = ask_count(probe);
   for (int fd : fds) ::close(fd);
   // Recovery: a new connection is accepted and answered.
@@ -219,8 +219,8 @@ int emfile(int port, long conns) {
   const double recovery = seconds_since(start);
   wait_for_count(probe, 1, 60);
   ::close(probe);
-  std::printf("{\"conns\": %ld, \"served_during_flood\": %ld, \"recovered\": %s, \"recovery_s\": %.3f}\n", conns, during,
-              recovered ? "true" : "false", recovery);
+  std::printf("{\"conns\": %ld, \"served_during_flood\": %ld, \"recovered\": %s, \"recovery_s\": %.3f}\n", conns,
+              during, recovered ? "true" : "false", recovery);
   return recovered ? 0 : 1;
 }
 }  // namespace

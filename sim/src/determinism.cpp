@@ -18,7 +18,8 @@ RunRecord run_once_traced(std::uint64_t seed, const Workload& workload) {
   RunRecord record;
   SimLoop loop(seed);
   loop.set_trace(true);
-  loop.set_exception_handler([&loop](const ExceptionContext& context) { loop.record("exception-handler", context.message.size()); });
+  loop.set_exception_handler(
+      [&loop](const ExceptionContext& context) { loop.record("exception-handler", context.message.size()); });
   try {
     aiostreams::run(loop, workload(loop));
     loop.record("run-finished");
@@ -90,8 +91,9 @@ DeterminismReport check_determinism(std::uint64_t seed, const Workload& workload
 namespace {
 // `word` as one shell word: as it is if nothing in it is special to a shell, else quoted.
 std::string shell_word(std::string_view word) {
-  const bool plain = !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789_-+=.,:/@%") == std::string_view::npos;
+  const bool plain = !word.empty() && word.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789_-+=.,:/@%") == std::string_view::npos;
   if (plain) return std::string(word);
   std::string quoted = "'";
   for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -101,8 +103,8 @@ std::string shell_word(std::string_view word) {
 
 std::string replay_command(std::string_view program, std::string_view test, std::uint64_t seed,
                            std::string_view faults) {
-  std::string command = shell_word(program) + " sim run --workload " + shell_word(test) + " --seed " +
-                        std::to_string(seed);
+  std::string command =
+      shell_word(program) + " sim run --workload " + shell_word(test) + " --seed " + std::to_string(seed);
   if (!faults.empty() && faults != "none") command += " --faults " + shell_word(faults);
   return command;
 }

@@ -36,15 +36,15 @@ struct Network::Impl {
   SimLoop& loop;
   NetworkConfig config;
   FaultConfig faults;
-  Prng rng;  // "net" stream: latencies, segmentation, faults
+  Prng rng;      // "net" stream: latencies, segmentation, faults
   Prng tls_rng;  // "tls" stream: OpenSSL's randomness on this loop (sim_tls.cpp)
 
   std::vector<SimHost> hosts;
   std::map<std::string, int> by_name;
   std::map<std::string, int> by_address;
-  std::map<std::pair<int, int>, std::int64_t> pair_base_ns;    // (low host, high host)
-  std::map<std::pair<int, int>, std::int64_t> partitions;      // (from, to) -> healed at
-  std::map<std::pair<int, int>, SimListener*> tcp_listeners;   // (host, port)
+  std::map<std::pair<int, int>, std::int64_t> pair_base_ns;        // (low host, high host)
+  std::map<std::pair<int, int>, std::int64_t> partitions;          // (from, to) -> healed at
+  std::map<std::pair<int, int>, SimListener*> tcp_listeners;       // (host, port)
   std::map<std::pair<int, std::string>, SimListener*> unix_paths;  // nullptr: stale file
   std::map<std::uint64_t, std::shared_ptr<SimTransport>> live;     // kept alive by the "kernel"
   std::vector<std::weak_ptr<SimTransport>> all;
@@ -83,7 +83,10 @@ class SimTransport final : public detail::SelectorTransport {
   std::size_t get_write_buffer_size() const override;
 
   // ---- the simulator's side ----
-  void set_peer(const std::shared_ptr<SimTransport>& peer) { peer_ = peer; peer_host_ = peer->host_; }
+  void set_peer(const std::shared_ptr<SimTransport>& peer) {
+    peer_ = peer;
+    peer_host_ = peer->host_;
+  }
   /// Gives the socket its protocol and schedules connection_made (server: after attach).
   void start(std::shared_ptr<Protocol> protocol, std::weak_ptr<Server> server);
   /// The connection was reset (RST, fault, refused accept): discard everything and report

@@ -11,9 +11,9 @@
 #include "aiostreams/backend/connection_errors.hpp"
 #include "aiostreams/detail/python_format.hpp"
 #include "aiostreams/errors.hpp"
-#include "aiostreams/socket.hpp"
 #include "aiostreams/sim/fault_table.hpp"
 #include "aiostreams/sim/spawn.hpp"
+#include "aiostreams/socket.hpp"
 #include "net_internal.hpp"
 #include "sim_tls.hpp"
 
@@ -108,8 +108,8 @@ int Network::Impl::add_host(const std::string& name) {
   if (found != by_name.end()) return found->second;
   const int index = static_cast<int>(hosts.size());
   const int n = index + 1;
-  std::string address = "127." + std::to_string((n >> 16) & 255) + "." + std::to_string((n >> 8) & 255) + "." +
-                        std::to_string(n & 255);
+  std::string address =
+      "127." + std::to_string((n >> 16) & 255) + "." + std::to_string((n >> 8) & 255) + "." + std::to_string(n & 255);
   hosts.push_back(SimHost{name, address, 49152});
   by_name.emplace(name, index);
   by_address.emplace(address, index);
@@ -150,7 +150,8 @@ void Network::Impl::partition(int a, int b, std::int64_t duration_ns, bool one_w
     auto& ba = partitions[{b, a}];
     ba = std::max(ba, until);
   }
-  loop.record(one_way ? "partition-one-way" : "partition", static_cast<std::uint64_t>(a) << 32 | static_cast<std::uint32_t>(b),
+  loop.record(one_way ? "partition-one-way" : "partition",
+              static_cast<std::uint64_t>(a) << 32 | static_cast<std::uint32_t>(b),
               static_cast<std::uint64_t>(duration_ns));
 }
 
@@ -362,8 +363,7 @@ void SimListener::accept_one() {
     if (endpoint->lost()) continue;
     if (net_->rng.chance(net_->faults.accept_error)) {
       net_->fault("fault-accept-error", endpoint->id());
-      net_->loop.call_exception_handler(
-          {"socket.accept() out of system resource", detail::os_error(EMFILE)});
+      net_->loop.call_exception_handler({"socket.accept() out of system resource", detail::os_error(EMFILE)});
       endpoint->kill_with_rst();
       break;
     }
@@ -371,7 +371,8 @@ void SimListener::accept_one() {
     try {
       protocol = server->protocol_factory()();
     } catch (...) {
-      net_->loop.call_exception_handler({"Error on transport creation for incoming connection", std::current_exception()});
+      net_->loop.call_exception_handler(
+          {"Error on transport creation for incoming connection", std::current_exception()});
       endpoint->kill_with_rst();
       break;
     }
@@ -480,7 +481,8 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory f
   const SocketAddress peer = tcp_address(peer_address, port);
   const std::string target = detail::address_repr(peer);
   const auto refused = detail::connect_error(ECONNREFUSED, peer);
-  record("connect", static_cast<std::uint64_t>(from) << 32 | static_cast<std::uint32_t>(to), static_cast<std::uint64_t>(port));
+  record("connect", static_cast<std::uint64_t>(from) << 32 | static_cast<std::uint32_t>(to),
+         static_cast<std::uint64_t>(port));
   const std::int64_t rtt = net.latency_ns(from, to) + net.latency_ns(to, from);
   co_await connect_faults(*this, net, rtt, target, refused);
 

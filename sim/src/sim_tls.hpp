@@ -17,8 +17,7 @@ namespace aiostreams::sim {
 detail::TlsRandomSource tls_random(Network::Impl& net);
 
 /// detail::client_tls_params with the loop's randomness (nullopt without options.ssl).
-std::optional<detail::TlsParams> client_tls(Network::Impl& net, const ConnectOptions& options,
-                                            const std::string& host);
+std::optional<detail::TlsParams> client_tls(Network::Impl& net, const ConnectOptions& options, const std::string& host);
 
 /// detail::server_protocol_factory with the loop's randomness.
 ProtocolFactory server_factory(Network::Impl& net, ProtocolFactory factory, const ServerOptions& options);

@@ -10,7 +10,12 @@ namespace aiostreams::sim {
 
 SimTransport::SimTransport(Network::Impl& net, std::uint64_t id, int host, SocketAddress sockname,
                            SocketAddress peername)
-    : SelectorTransport(&net.loop, nullptr), net_(&net), id_(id), host_(host), sockname_(std::move(sockname)), peername_(std::move(peername)) {}
+    : SelectorTransport(&net.loop, nullptr),
+      net_(&net),
+      id_(id),
+      host_(host),
+      sockname_(std::move(sockname)),
+      peername_(std::move(peername)) {}
 
 std::any SimTransport::get_extra_info(std::string_view name) const {
   if (name == "peername") return peername_;
@@ -150,7 +155,9 @@ void SimTransport::deliver_due() {
 // ---------------------------------------------------------------- reading
 
 void SimTransport::on_segment(Segment& segment) {
-  net_->loop.record("deliver", id_, segment.kind == Kind::data ? segment.data.size() : (segment.kind == Kind::fin ? 1u << 30 : 1u << 31));
+  net_->loop.record(
+      "deliver", id_,
+      segment.kind == Kind::data ? segment.data.size() : (segment.kind == Kind::fin ? 1u << 30 : 1u << 31));
   if (reset_) return;
   switch (segment.kind) {
     case Kind::data:
@@ -165,12 +172,8 @@ void SimTransport::on_segment(Segment& segment) {
         in_.append(segment.data);
       }
       break;
-    case Kind::fin:
-      fin_received_ = true;
-      break;
-    case Kind::rst:
-      hard_reset(false);
-      break;
+    case Kind::fin: fin_received_ = true; break;
+    case Kind::rst: hard_reset(false); break;
   }
 }
 

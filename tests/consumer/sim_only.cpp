@@ -13,8 +13,8 @@ namespace {
 
 aiostreams::Task<int> session() {
   auto& loop = static_cast<aiostreams::sim::SimLoop&>(aiostreams::get_running_loop());
-  auto server =
-      co_await aiostreams::sim::spawn_on(loop, "server", aiostreams::start_server(consumer::handle_echo, "0.0.0.0", 8888));
+  auto server = co_await aiostreams::sim::spawn_on(loop, "server",
+                                                   aiostreams::start_server(consumer::handle_echo, "0.0.0.0", 8888));
   const int echoed = co_await consumer::echo_three_lines("server", 8888);
   co_await server->aclose();
   co_return echoed;

@@ -39,13 +39,14 @@ void showValue(const Action& action, std::ostream& os) {
 
 rc::Gen<Action> gen_action() {
   const auto just = [](Action::Kind kind) { return rc::gen::just(Action{kind, {}}); };
-  return rc::gen::weightedOneOf<Action>(
-      {{4, rc::gen::map(rc::gen::nonEmpty(gen_bytes("ab\r\n")),
-                        [](std::string chunk) { return Action{Action::Kind::feed, std::move(chunk)}; })},
-       {4, just(Action::Kind::step)},
-       {1, just(Action::Kind::run_until_idle)},
-       {2, just(Action::Kind::cancel)},
-       {2, just(Action::Kind::restart)}});
+  return rc::gen::weightedOneOf<Action>({{4, rc::gen::map(rc::gen::nonEmpty(gen_bytes("ab\r\n")),
+                                                          [](std::string chunk) {
+                                                            return Action{Action::Kind::feed, std::move(chunk)};
+                                                          })},
+                                         {4, just(Action::Kind::step)},
+                                         {1, just(Action::Kind::run_until_idle)},
+                                         {2, just(Action::Kind::cancel)},
+                                         {2, just(Action::Kind::restart)}});
 }
 
 }  // namespace
@@ -113,7 +114,7 @@ TEST_CASE("cancellation: a read cancelled at any moment never loses or duplicate
     session.feed_eof();
     loop.run_until_idle();
     check("after EOF");
-    RC_TAG(cancels_after_wakeup > 0     ? "cancelled between wake-up and resume"
+    RC_TAG(cancels_after_wakeup > 0    ? "cancelled between wake-up and resume"
            : cancels_while_waiting > 0 ? "cancelled a waiting read"
                                        : "no read cancelled while waiting");
   });

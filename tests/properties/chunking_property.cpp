@@ -72,10 +72,9 @@ void expect_same(const Run& actual, const Run& expected, const std::string& what
 }
 
 rc::Gen<std::int64_t> gen_limit() {
-  return rc::gen::weightedOneOf<std::int64_t>(
-      {{5, full_range<std::int64_t>(1, 9)},
-       {4, full_range<std::int64_t>(1, 65)},
-       {1, rc::gen::just(StreamReader::default_limit)}});
+  return rc::gen::weightedOneOf<std::int64_t>({{5, full_range<std::int64_t>(1, 9)},
+                                               {4, full_range<std::int64_t>(1, 65)},
+                                               {1, rc::gen::just(StreamReader::default_limit)}});
 }
 
 }  // namespace
@@ -113,9 +112,9 @@ TEST_CASE("chunking: without a possible overrun the results do not depend on the
     mix.read = false;
     // limit >= the data size: the default, or the data size plus `extra`.
     const auto [data, use_default, extra, ops, eof, cuts_a, cuts_b] =
-        *rc::gen::tuple(gen_bytes("ab\r\n"),
-                        rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}}),
-                        full_range<std::int64_t>(0, 65), gen_ops(mix), rc::gen::arbitrary<bool>(), gen_cuts(), gen_cuts())
+        *rc::gen::tuple(
+             gen_bytes("ab\r\n"), rc::gen::weightedOneOf<bool>({{3, rc::gen::just(false)}, {1, rc::gen::just(true)}}),
+             full_range<std::int64_t>(0, 65), gen_ops(mix), rc::gen::arbitrary<bool>(), gen_cuts(), gen_cuts())
              .as("(data, default limit, limit minus the data size, read calls, feed_eof at the end, cuts A, cuts B)");
     const auto limit = use_default ? StreamReader::default_limit
                                    : std::max<std::int64_t>(1, static_cast<std::int64_t>(data.size()) + extra);

@@ -81,7 +81,9 @@ void showValue(const Outcome& o, std::ostream& os) {
       }
       os << ")";
       break;
-    case Outcome::Kind::overrun: os << "LimitOverrunError(" << quoted(o.message) << ", consumed=" << o.consumed << ")"; break;
+    case Outcome::Kind::overrun:
+      os << "LimitOverrunError(" << quoted(o.message) << ", consumed=" << o.consumed << ")";
+      break;
     case Outcome::Kind::value_error: os << "ValueError(" << quoted(o.message) << ")"; break;
     case Outcome::Kind::cancelled: os << "CancelledError"; break;
     case Outcome::Kind::other: os << "unexpected exception(" << quoted(o.message) << ")"; break;
@@ -111,8 +113,8 @@ std::vector<std::string> sorted_separators(std::vector<std::string> separators) 
 }
 
 std::optional<std::pair<std::size_t, std::size_t>> first_match(std::string_view buffer,
-                                                              const std::vector<std::string>& separators,
-                                                              std::size_t from) {
+                                                               const std::vector<std::string>& separators,
+                                                               std::size_t from) {
   std::optional<std::pair<std::size_t, std::size_t>> best;
   for (const std::string& separator : sorted_separators(separators)) {
     const std::size_t at = buffer.find(separator, from);
@@ -230,8 +232,7 @@ rc::Gen<std::string> gen_bytes(std::string alphabet) {
 }
 
 rc::Gen<std::vector<std::size_t>> gen_cuts() {
-  return rc::gen::scale(0.5, rc::gen::container<std::vector<std::size_t>>(
-                                 full_range<std::size_t>(0, cut_scale)));
+  return rc::gen::scale(0.5, rc::gen::container<std::vector<std::size_t>>(full_range<std::size_t>(0, cut_scale)));
 }
 
 const std::vector<std::string>& separator_pool() {
@@ -240,7 +241,8 @@ const std::vector<std::string>& separator_pool() {
 }
 
 rc::Gen<std::vector<std::string>> gen_separators(std::vector<std::string> pool) {
-  auto one = rc::gen::map(rc::gen::elementOf(pool), [](std::string s) { return std::vector<std::string>{std::move(s)}; });
+  auto one =
+      rc::gen::map(rc::gen::elementOf(pool), [](std::string s) { return std::vector<std::string>{std::move(s)}; });
   auto several = rc::gen::mapcat(full_range(2, 4), [pool](int count) {
     return rc::gen::container<std::vector<std::string>>(static_cast<std::size_t>(count), rc::gen::elementOf(pool));
   });
@@ -320,8 +322,9 @@ void report(const std::string& name, const rc::detail::TestParams& params, const
   rc::detail::printResultMessage(result, result_text);
   // The replay commands go to stderr as whole lines (Catch wraps long messages at 80 columns).
   std::ostringstream replay;
-  replay << "\n*** Property failed: " << name << "\nReplay this run (seed " << params.seed << "):\n  RC_PARAMS=\"seed="
-         << params.seed << kept_params() << "\" " << program_path() << " \"" << name << "\"\n";
+  replay << "\n*** Property failed: " << name << "\nReplay this run (seed " << params.seed
+         << "):\n  RC_PARAMS=\"seed=" << params.seed << kept_params() << "\" " << program_path() << " \"" << name
+         << "\"\n";
   if (result.is<rc::detail::FailureResult>()) {
     const auto& failure = result.get<rc::detail::FailureResult>();
     std::unordered_map<std::string, rc::detail::Reproduce> reproduce{{name, failure.reproduce}};
@@ -330,7 +333,7 @@ void report(const std::string& name, const rc::detail::TestParams& params, const
   }
   std::cerr << replay.str() << std::endl;
   FAIL(result_text.str() << "\n(replay commands printed to stderr: RC_PARAMS=\"seed=" << params.seed << kept_params()
-                          << "\")");
+                         << "\")");
 }
 
 }  // namespace detail

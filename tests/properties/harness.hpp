@@ -40,15 +40,15 @@ struct Op {
 struct Outcome {
   enum class Kind : std::uint8_t { value, incomplete, overrun, value_error, cancelled, other };
   Kind kind = Kind::value;
-  std::string bytes;                     // value, or IncompleteReadError::partial()
-  std::optional<std::size_t> expected;   // IncompleteReadError::expected()
-  std::size_t consumed = 0;              // LimitOverrunError::consumed()
-  std::string message;                   // overrun, value_error, other
+  std::string bytes;                    // value, or IncompleteReadError::partial()
+  std::optional<std::size_t> expected;  // IncompleteReadError::expected()
+  std::size_t consumed = 0;             // LimitOverrunError::consumed()
+  std::string message;                  // overrun, value_error, other
 
   // Context recorded by the consumer (not compared):
   std::size_t op_index = 0;
-  std::string before;  // the buffer when the call started, plus everything fed while it waited
-  std::string after;   // the buffer right after the call ended
+  std::string before;          // the buffer when the call started, plus everything fed while it waited
+  std::string after;           // the buffer right after the call ended
   std::size_t fed_at_end = 0;  // bytes fed in total when the call ended
   bool eof_at_end = false;     // feed_eof() had been called when the call ended
   bool at_eof_after = false;   // reader.at_eof() right after the call ended
@@ -100,8 +100,8 @@ std::vector<std::string> sorted_separators(std::vector<std::string> separators);
 /// The match readuntil takes in `buffer` from `from`: the earliest end, the shorter separator
 /// on a tie. Returns (start, end) or nullopt.
 std::optional<std::pair<std::size_t, std::size_t>> first_match(std::string_view buffer,
-                                                              const std::vector<std::string>& separators,
-                                                              std::size_t from = 0);
+                                                               const std::vector<std::string>& separators,
+                                                               std::size_t from = 0);
 /// The separators an Op searches for ("\n" for readline).
 std::vector<std::string> separators_of(const Op& op);
 std::size_t longest_separator(const std::vector<std::string>& separators);
@@ -116,11 +116,11 @@ struct Session {
 
   aiostreams::StreamReader& reader;
   std::vector<Op> ops;
-  std::size_t next_op = 0;         // consumers take ops from here, in order
+  std::size_t next_op = 0;  // consumers take ops from here, in order
   std::vector<Outcome> outcomes;
-  bool in_flight = false;          // a consumer is inside a read call
-  std::size_t current_op = 0;      // the op in flight
-  std::string fed_during_op;       // bytes fed since the op in flight started
+  bool in_flight = false;      // a consumer is inside a read call
+  std::size_t current_op = 0;  // the op in flight
+  std::string fed_during_op;   // bytes fed since the op in flight started
   std::size_t fed_total = 0;
   bool eof_fed = false;
 

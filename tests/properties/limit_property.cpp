@@ -33,8 +33,8 @@ using aiostreams::sim::SimLoop;
 // Checks one call; returns a label for the coverage tags ("" for none).
 std::string check_limit_outcome(const Op& op, const Outcome& got, std::int64_t limit) {
   if (op.kind != Op::Kind::readline && op.kind != Op::Kind::readuntil) return "";
-  RC_LOG() << "check " << op << " -> " << got << " with buffer " << quoted(got.before) << " then "
-           << quoted(got.after) << ", limit " << limit << "\n";
+  RC_LOG() << "check " << op << " -> " << got << " with buffer " << quoted(got.before) << " then " << quoted(got.after)
+           << ", limit " << limit << "\n";
   const auto separators = separators_of(op);
   const auto match = first_match(got.before, separators);
   const auto ulimit = static_cast<std::size_t>(limit);
@@ -90,10 +90,9 @@ TEST_CASE("limit: readuntil overrun keeps the buffer and readline overrun discar
   check_property([] {
     OpMix mix;
     mix.max_n = 8;
-    const auto [data, limit, ops, cuts, eof] =
-        *rc::gen::tuple(gen_bytes("aab\r\n"), full_range<std::int64_t>(1, 17), gen_ops(mix), gen_cuts(),
-                        rc::gen::arbitrary<bool>())
-             .as("(data, limit, read calls, cuts, feed_eof at the end)");
+    const auto [data, limit, ops, cuts, eof] = *rc::gen::tuple(gen_bytes("aab\r\n"), full_range<std::int64_t>(1, 17),
+                                                               gen_ops(mix), gen_cuts(), rc::gen::arbitrary<bool>())
+                                                    .as("(data, limit, read calls, cuts, feed_eof at the end)");
     const auto chunks = split_at(data, cuts);
 
     SimLoop loop;
@@ -159,7 +158,7 @@ struct RecordingTransport : aiostreams::ReadTransport {
 TEST_CASE("flow control: a flooding feeder never makes the reader hold more than 2*limit plus one chunk") {
   check_property([] {
     OpMix mix;
-    mix.max_n = 50;  // readexactly beyond 2*limit must resume the transport to finish
+    mix.max_n = 50;                  // readexactly beyond 2*limit must resume the transport to finish
     mix.pool = {"\n", "\r\n", "b"};  // separators of at most 2 bytes
     const auto [limit, chunks, ops] =
         *rc::gen::tuple(full_range<std::int64_t>(1, 17),
@@ -224,8 +223,8 @@ TEST_CASE("flow control: a flooding feeder never makes the reader hold more than
         RC_ASSERT(reader.buffered() > ulimit);
       }
     }
-    RC_TAG(transport->calls.empty()    ? "never paused"
-           : resumed_while_waiting     ? "resumed because a read waits"
+    RC_TAG(transport->calls.empty()      ? "never paused"
+           : resumed_while_waiting       ? "resumed because a read waits"
            : transport->calls.size() > 1 ? "resumed after reads"
                                          : "paused only");
     if (!consumer.done()) {

@@ -58,12 +58,13 @@ rc::Gen<PressureInput> gen_pressure_input() {
   namespace gen = rc::gen;
   const auto sizes = [](int max) { return gen::scale(0.1, gen::container<std::vector<int>>(full_range(1, max + 1))); };
   return gen::map(
-      gen::tuple(gen_net_plan(), full_range(0, 16001), full_range(0, 4097), full_range(0, 101), sizes(2048), sizes(1024),
-                 gen::scale(0.1, gen::container<std::vector<int>>(full_range(0, 20001))),
+      gen::tuple(gen_net_plan(), full_range(0, 16001), full_range(0, 4097), full_range(0, 101), sizes(2048),
+                 sizes(1024), gen::scale(0.1, gen::container<std::vector<int>>(full_range(0, 20001))),
                  gen::weightedOneOf<std::optional<int>>(
                      {{3, gen::just(std::optional<int>())},
                       {1, gen::map(full_range(0, 100001), [](int at) { return std::optional<int>(at); })}})),
-      [](std::tuple<NetPlan, int, int, int, std::vector<int>, std::vector<int>, std::vector<int>, std::optional<int>> t) {
+      [](std::tuple<NetPlan, int, int, int, std::vector<int>, std::vector<int>, std::vector<int>, std::optional<int>>
+             t) {
         PressureInput input;
         input.plan = std::move(std::get<0>(t));
         input.length = std::get<1>(t);

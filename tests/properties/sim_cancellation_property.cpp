@@ -66,18 +66,19 @@ rc::Gen<CancelInput> gen_cancel_input() {
   mix.pool = separator_pool();
   const auto action = gen::build<CancelAction>(gen::set(&CancelAction::after_steps, full_range(0, 12)),
                                                gen::set(&CancelAction::reader, gen::arbitrary<bool>()));
-  return gen::map(gen::tuple(gen_net_plan(), gen::scale(5, gen_bytes("ab\r\n")), gen_write_sizes(64), gen_net_ops(mix),
-                             gen::scale(0.3, gen::container<std::vector<CancelAction>>(action)), full_range(0, 65)),
-                  [](std::tuple<NetPlan, std::string, std::vector<int>, std::vector<Op>, std::vector<CancelAction>, int> t) {
-                    CancelInput input;
-                    input.plan = std::move(std::get<0>(t));
-                    input.data = std::move(std::get<1>(t));
-                    input.writes = std::move(std::get<2>(t));
-                    input.ops = std::move(std::get<3>(t));
-                    input.actions = std::move(std::get<4>(t));
-                    input.high = std::get<5>(t);
-                    return input;
-                  });
+  return gen::map(
+      gen::tuple(gen_net_plan(), gen::scale(5, gen_bytes("ab\r\n")), gen_write_sizes(64), gen_net_ops(mix),
+                 gen::scale(0.3, gen::container<std::vector<CancelAction>>(action)), full_range(0, 65)),
+      [](std::tuple<NetPlan, std::string, std::vector<int>, std::vector<Op>, std::vector<CancelAction>, int> t) {
+        CancelInput input;
+        input.plan = std::move(std::get<0>(t));
+        input.data = std::move(std::get<1>(t));
+        input.writes = std::move(std::get<2>(t));
+        input.ops = std::move(std::get<3>(t));
+        input.actions = std::move(std::get<4>(t));
+        input.high = std::get<5>(t);
+        return input;
+      });
 }
 
 struct CancelRun {
@@ -107,7 +108,8 @@ Task<void> writing_task(CancelRun& run) {
   const std::string_view data = run.in.data;
   while (run.pos < data.size()) {
     std::size_t n = data.size() - run.pos;
-    if (!run.in.writes.empty()) n = std::min(n, static_cast<std::size_t>(run.in.writes[run.next_write++ % run.in.writes.size()]));
+    if (!run.in.writes.empty())
+      n = std::min(n, static_cast<std::size_t>(run.in.writes[run.next_write++ % run.in.writes.size()]));
     run.client_writer->write(data.substr(run.pos, n));
     run.pos += n;
     run.draining = true;

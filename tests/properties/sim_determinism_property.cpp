@@ -41,8 +41,8 @@ Fingerprint run_once(const TransferInput& input) {
   capture_exceptions(loop, log);
   input.plan.apply(loop);
   drive(loop, transfer_main(loop, run));
-  return Fingerprint{loop.digest(), loop.events_recorded(), loop.now_ns(), run->received, run->ending,
-                     run->client_finished};
+  return Fingerprint{loop.digest(), loop.events_recorded(), loop.now_ns(), run->received,
+                     run->ending,   run->client_finished};
 }
 
 aiostreams::Task<void> transfer_workload(SimLoop& loop, TransferInput input) {

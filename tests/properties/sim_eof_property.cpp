@@ -130,7 +130,8 @@ bool check_call(EofRun& run, const Op& op, const Outcome& got) {
           if (got.bytes.empty()) {
             reports_eof = true;
             if (!rest.empty() || !eof) fail("read(n) returned \"\" before the end");
-          } else if (got.bytes.size() > static_cast<std::size_t>(op.n) || rest.compare(0, got.bytes.size(), got.bytes) != 0) {
+          } else if (got.bytes.size() > static_cast<std::size_t>(op.n) ||
+                     rest.compare(0, got.bytes.size(), got.bytes) != 0) {
             fail("not 1..n bytes of rest");
           }
           break;

@@ -70,7 +70,8 @@ void NetPlan::apply(SimLoop& loop) const {
     const bool one_way = p.one_way;
     const std::string from = p.client_to_server ? "client" : "server";
     const std::string to = p.client_to_server ? "server" : "client";
-    (void)loop.call_at(p.at_us / 1e6, [&net, from, to, seconds, one_way] { net.partition(from, to, seconds, one_way); });
+    (void)loop.call_at(p.at_us / 1e6,
+                       [&net, from, to, seconds, one_way] { net.partition(from, to, seconds, one_way); });
   }
 }
 
@@ -106,27 +107,22 @@ rc::Gen<NetPlan> gen_net_plan(FaultMix mix) {
                                              gen::set(&PartitionPlan::one_way, gen::arbitrary<bool>()),
                                              gen::set(&PartitionPlan::client_to_server, gen::arbitrary<bool>()));
   // buffer = 4096 - less: any size, or 1..256 bytes (backpressure with little data)
-  const auto small_buffer_half_the_time = gen::weightedOneOf<int>({{1, full_range(0, 4096)}, {1, full_range(3840, 4096)}});
+  const auto small_buffer_half_the_time =
+      gen::weightedOneOf<int>({{1, full_range(0, 4096)}, {1, full_range(3840, 4096)}});
   return gen::build<NetPlan>(
       gen::set(&NetPlan::seed, full_range<std::uint64_t>(0, std::uint64_t{1} << 32)),
-      gen::set(&NetPlan::latency_kind, full_range(0, 4)),
-      gen::set(&NetPlan::latency_a_us, full_range(0, 1001)),
-      gen::set(&NetPlan::latency_b_us, full_range(0, 5001)),
-      gen::set(&NetPlan::slow_share_pct, full_range(0, 101)),
+      gen::set(&NetPlan::latency_kind, full_range(0, 4)), gen::set(&NetPlan::latency_a_us, full_range(0, 1001)),
+      gen::set(&NetPlan::latency_b_us, full_range(0, 5001)), gen::set(&NetPlan::slow_share_pct, full_range(0, 101)),
       gen::set(&NetPlan::pair_base_us, full_range(0, 2001)),
       gen::set(&NetPlan::bandwidth_kBps, gen::weightedOneOf<int>({{2, gen::just(0)}, {1, full_range(1, 2001)}})),
-      gen::set(&NetPlan::segmentation_pct, full_range(0, 101)),
-      gen::set(&NetPlan::mss_less, full_range(0, 2048)),
+      gen::set(&NetPlan::segmentation_pct, full_range(0, 101)), gen::set(&NetPlan::mss_less, full_range(0, 2048)),
       gen::set(&NetPlan::send_less, small_buffer_half_the_time),
       gen::set(&NetPlan::receive_less, small_buffer_half_the_time),
-      gen::set(&NetPlan::max_read_less, full_range(0, 4096)),
-      gen::set(&NetPlan::stall, gen::arbitrary<bool>()),
+      gen::set(&NetPlan::max_read_less, full_range(0, 4096)), gen::set(&NetPlan::stall, gen::arbitrary<bool>()),
       gen::set(&NetPlan::stall_max_us, full_range(1000, 50001)),
       gen::set(&NetPlan::slow_reader, mix.slow_reader ? gen::arbitrary<bool>() : gen::just(false)),
-      gen::set(&NetPlan::slow_chunk, full_range(1, 65)),
-      gen::set(&NetPlan::slow_interval_us, full_range(1, 2001)),
-      gen::set(&NetPlan::partition_fault, gen::arbitrary<bool>()),
-      gen::set(&NetPlan::one_way_pct, full_range(0, 101)),
+      gen::set(&NetPlan::slow_chunk, full_range(1, 65)), gen::set(&NetPlan::slow_interval_us, full_range(1, 2001)),
+      gen::set(&NetPlan::partition_fault, gen::arbitrary<bool>()), gen::set(&NetPlan::one_way_pct, full_range(0, 101)),
       gen::set(&NetPlan::fault_window_us,
                gen::weightedOneOf<int>({{1, full_range(0, 200001)}, {2, full_range(0, 10001)}})),
       gen::set(&NetPlan::reset, mix.reset == FaultMix::Reset::either ? gen::arbitrary<bool>()
@@ -220,7 +216,8 @@ class TapProtocol final : public aiostreams::Protocol {
     std::ostringstream problem;
     if (end_.eof_received) problem << "data_received() after eof_received(); ";
     if (reader.reading_paused()) problem << "data_received() while the reader had paused reading; ";
-    if (before > allowed) problem << "the reader held " << before << " bytes before a chunk (allowed " << allowed << "); ";
+    if (before > allowed)
+      problem << "the reader held " << before << " bytes before a chunk (allowed " << allowed << "); ";
     if (end_.max_chunk > 0 && size > end_.max_chunk) {
       problem << "a chunk of " << size << " bytes exceeds max_read " << end_.max_chunk << "; ";
     }

@@ -105,8 +105,8 @@ struct ServerEnd {
   std::shared_ptr<aiostreams::StreamWriter> writer;
   std::shared_ptr<aiostreams::Transport> transport;
   std::int64_t limit = 0;
-  std::size_t max_chunk = 0;      // the largest data_received() allowed (max_read)
-  std::size_t received = 0;       // bytes fed to the reader
+  std::size_t max_chunk = 0;  // the largest data_received() allowed (max_read)
+  std::size_t received = 0;   // bytes fed to the reader
   std::size_t chunks = 0;
   std::size_t largest_chunk = 0;
   std::size_t peak_buffered = 0;  // the most the reader ever held

@@ -63,21 +63,22 @@ rc::Gen<LimitInput> gen_limit_input(std::string alphabet, double data_scale, std
   mix.max_n = max_n;
   mix.readuntil = true;
   mix.pool = {"\n", "\r\n", "b", "ab"};
-  return gen::map(gen::tuple(gen_net_plan(), gen::scale(data_scale, gen_bytes(std::move(alphabet))),
-                             full_range<std::int64_t>(1, 17), gen_write_sizes(512), gen_net_ops(mix),
-                             gen::weightedOneOf<int>({{1, gen::just(0)}, {2, full_range(0, max_pause_us + 1)}}),
-                             gen::scale(0.1, gen::container<std::vector<int>>(full_range(0, max_pause_us + 1)))),
-                  [](std::tuple<NetPlan, std::string, std::int64_t, std::vector<int>, std::vector<Op>, int, std::vector<int>> t) {
-                    LimitInput input;
-                    input.plan = std::move(std::get<0>(t));
-                    input.data = std::move(std::get<1>(t));
-                    input.limit = std::get<2>(t);
-                    input.writes = std::move(std::get<3>(t));
-                    input.ops = std::move(std::get<4>(t));
-                    input.start_delay_us = std::get<5>(t);
-                    input.pauses_us = std::move(std::get<6>(t));
-                    return input;
-                  });
+  return gen::map(
+      gen::tuple(gen_net_plan(), gen::scale(data_scale, gen_bytes(std::move(alphabet))),
+                 full_range<std::int64_t>(1, 17), gen_write_sizes(512), gen_net_ops(mix),
+                 gen::weightedOneOf<int>({{1, gen::just(0)}, {2, full_range(0, max_pause_us + 1)}}),
+                 gen::scale(0.1, gen::container<std::vector<int>>(full_range(0, max_pause_us + 1)))),
+      [](std::tuple<NetPlan, std::string, std::int64_t, std::vector<int>, std::vector<Op>, int, std::vector<int>> t) {
+        LimitInput input;
+        input.plan = std::move(std::get<0>(t));
+        input.data = std::move(std::get<1>(t));
+        input.limit = std::get<2>(t);
+        input.writes = std::move(std::get<3>(t));
+        input.ops = std::move(std::get<4>(t));
+        input.start_delay_us = std::get<5>(t);
+        input.pauses_us = std::move(std::get<6>(t));
+        return input;
+      });
 }
 
 struct LimitRun {
@@ -166,7 +167,8 @@ bool check_call(LimitRun& run, const Op& op, const Outcome& got, std::size_t fro
       reports_eof = true;
       if (!eof || got.bytes != before || !after.empty()) fail("IncompleteReadError must carry the rest, at EOF");
       if (op.kind == Op::Kind::readuntil && match) fail("a separator was there");
-      if (op.kind == Op::Kind::readexactly && before.size() >= static_cast<std::size_t>(op.n)) fail("n bytes were there");
+      if (op.kind == Op::Kind::readexactly && before.size() >= static_cast<std::size_t>(op.n))
+        fail("n bytes were there");
       break;
     default: fail("unexpected outcome"); break;
   }
@@ -277,7 +279,8 @@ Coverage run_limit_case(const LimitInput& input) {
 
 }  // namespace
 
-TEST_CASE("sim limit: readuntil overrun keeps the buffer and readline overrun discards what the writer sent by the rule") {
+TEST_CASE(
+    "sim limit: readuntil overrun keeps the buffer and readline overrun discards what the writer sent by the rule") {
   check_property([] {
     const auto input = *gen_limit_input("aaab\r\n", 3, 24, 5000).as("limit case");
     const Coverage coverage = run_limit_case(input);

@@ -60,7 +60,8 @@ inline const Certificates& certificates() {
              "keyUsage=critical,digitalSignature\n"
              "extendedKeyUsage=serverAuth\n";
     }
-    shell("openssl req " + ec + " -keyout " + d + "server.key -out " + d + "server.csr -subj '/O=aiostreams/CN=localhost'");
+    shell("openssl req " + ec + " -keyout " + d + "server.key -out " + d +
+          "server.csr -subj '/O=aiostreams/CN=localhost'");
     shell("openssl x509 -req -in " + d + "server.csr -CA " + d + "ca.pem -CAkey " + d + "ca.key -CAcreateserial -out " +
           d + "server.pem -days 2 -extfile " + d + "server.ext");
     {

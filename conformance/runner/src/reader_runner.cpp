@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "aiostreams/conformance/bytes_json.hpp"
 #include "aiostreams/asio_loop.hpp"
+#include "aiostreams/conformance/bytes_json.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/stream_reader.hpp"
 
@@ -136,9 +136,7 @@ json run_reader_scenario(const ReaderScenario& scenario, LoopKind loop_kind) {
   for (std::size_t index = 0; index < scenario.steps.size(); ++index) {
     const ReaderStep& step = scenario.steps[index];
     switch (step.kind) {
-      case ReaderStep::Kind::feed:
-        try {
-          reader->feed_data(step.data);
+      case ReaderStep::Kind::feed: try { reader->feed_data(step.data);
         } catch (const AssertionError& e) {
           results.push_back({{"step", index}, {"call", "feed"}, {"error", "AssertionError"}, {"message", e.what()}});
         }

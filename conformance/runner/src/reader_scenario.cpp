@@ -14,9 +14,11 @@ using nlohmann::json;
 }
 
 std::string bytes_field(const json& value, const std::string& where, const char* field) {
-  if (!value.is_string()) fail(where, std::string("\"") + field + "\" must be a string of bytes (code points U+0000-U+00FF)");
+  if (!value.is_string())
+    fail(where, std::string("\"") + field + "\" must be a string of bytes (code points U+0000-U+00FF)");
   auto bytes = bytes_from_json_text(value.get_ref<const std::string&>());
-  if (!bytes) fail(where, std::string("\"") + field + "\" has a code point above U+00FF; each character must be one byte");
+  if (!bytes)
+    fail(where, std::string("\"") + field + "\" has a code point above U+00FF; each character must be one byte");
   return *bytes;
 }
 
@@ -66,15 +68,14 @@ ReaderStep parse_call(const json& step, const std::string& where) {
         out.separators = {"\n"};
       } else if (step["separator"].is_array()) {
         out.separator_is_list = true;
-        for (const auto& separator : step["separator"]) out.separators.push_back(bytes_field(separator, where, "separator"));
+        for (const auto& separator : step["separator"])
+          out.separators.push_back(bytes_field(separator, where, "separator"));
       } else {
         out.separators = {bytes_field(step["separator"], where, "separator")};
       }
       break;
     case ReaderStep::Call::readline:
-    case ReaderStep::Call::at_eof:
-      reject_unknown_keys(step, {"call"}, where);
-      break;
+    case ReaderStep::Call::at_eof: reject_unknown_keys(step, {"call"}, where); break;
   }
   return out;
 }
@@ -160,7 +161,8 @@ bool is_known_exception_name(std::string_view name) {
 }
 
 ReaderScenario parse_reader_scenario(std::string_view text) {
-  if (text.size() > max_scenario_bytes) fail("", "the file is larger than " + std::to_string(max_scenario_bytes) + " bytes");
+  if (text.size() > max_scenario_bytes)
+    fail("", "the file is larger than " + std::to_string(max_scenario_bytes) + " bytes");
   // nlohmann's lexer takes a NUL for the end of the input, which would accept anything
   // after it. JSON text has no raw NUL (a string spells it \u0000).
   if (const auto nul = text.find('\0'); nul != std::string_view::npos) {

@@ -93,9 +93,7 @@ AsioLoop::~AsioLoop() {
 
 namespace detail {
 asio::io_context& AsioLoopAccess::io(AsioLoop& loop) noexcept { return loop.impl_->io; }
-const std::shared_ptr<AsioRegistry>& AsioLoopAccess::registry(AsioLoop& loop) noexcept {
-  return loop.impl_->registry;
-}
+const std::shared_ptr<AsioRegistry>& AsioLoopAccess::registry(AsioLoop& loop) noexcept { return loop.impl_->registry; }
 
 AsioResource::AsioResource(AsioLoop& loop) : loop_(&loop), registry_(AsioLoopAccess::registry(loop)) {
   next_ = registry_->first;
@@ -130,9 +128,7 @@ TimerHandle AsioLoop::call_at(double when, Callback cb) {
   return TimerHandle(std::move(state));
 }
 
-double AsioLoop::time() const {
-  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
-}
+double AsioLoop::time() const { return std::chrono::duration<double>(Clock::now().time_since_epoch()).count(); }
 
 void AsioLoop::stop() { impl_->stopping = true; }
 

@@ -18,8 +18,8 @@
 #include "aiostreams/backend/connection_errors.hpp"
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/errors.hpp"
-#include "aiostreams/socket.hpp"
 #include "aiostreams/sleep.hpp"
+#include "aiostreams/socket.hpp"
 #include "aiostreams/task.hpp"
 #include "detail_asio_net.hpp"
 #include "numeric_host.hpp"
@@ -457,9 +457,8 @@ Task<std::shared_ptr<Transport>> AsioLoop::do_create_connection(ProtocolFactory 
         if (!bind_errors.empty()) {
           errors.push_back(bind_errors.back());
         } else {
-          errors.push_back(std::make_exception_ptr(
-              OSError(0, "no matching local address with family=" + std::to_string(endpoint.protocol().family()) +
-                             " found")));
+          errors.push_back(std::make_exception_ptr(OSError(
+              0, "no matching local address with family=" + std::to_string(endpoint.protocol().family()) + " found")));
         }
         continue;
       }

@@ -15,9 +15,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <asio/buffer.hpp>
 #include <asio/post.hpp>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -157,8 +157,9 @@ void AsioSocketTransport::arm_read() {
       self->on_received(held.error, held.size);
     });
   } else if (receive_) {
-    socket_->async_receive(asio::buffer(receive_->bytes),
-                           [self = std::move(self)](const std::error_code& ec, std::size_t n) { self->on_received(ec, n); });
+    socket_->async_receive(
+        asio::buffer(receive_->bytes),
+        [self = std::move(self)](const std::error_code& ec, std::size_t n) { self->on_received(ec, n); });
   } else {
     socket_->async_wait(GenericSocket::wait_read,
                         [self = std::move(self)](const std::error_code& ec) { self->on_read_ready(ec); });
@@ -188,7 +189,8 @@ void AsioSocketTransport::on_read_ready(const std::error_code& ec) {
 void AsioSocketTransport::on_received(const std::error_code& ec, std::size_t n) {
   read_outstanding_ = false;
   // Closing or lost: what was read goes, as it would with the socket.
-  if (ec == asio::error::operation_aborted || !socket_ || loop_closed() || closing() || connection_lost_scheduled()) return;
+  if (ec == asio::error::operation_aborted || !socket_ || loop_closed() || closing() || connection_lost_scheduled())
+    return;
   if (!reader_ || reading_paused()) {
     receive_->held = HeldRead{ec, n};  // read just before pause_reading(): kept for resume_reading()
     return;

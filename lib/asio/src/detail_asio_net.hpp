@@ -5,12 +5,12 @@
 
 #include <sys/socket.h>
 
+#include <array>
 #include <asio/basic_socket_acceptor.hpp>
 #include <asio/basic_stream_socket.hpp>
 #include <asio/generic/stream_protocol.hpp>
 #include <asio/io_context.hpp>
 #include <asio/socket_base.hpp>
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -22,13 +22,13 @@
 
 #include "aiostreams/asio_loop.hpp"
 #include "aiostreams/backend/selector_transport.hpp"
+#include "aiostreams/backend/tls_engine.hpp"
 #include "aiostreams/future.hpp"
 #include "aiostreams/protocol.hpp"
 #include "aiostreams/server.hpp"
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/task.hpp"
 #include "aiostreams/transport.hpp"
-#include "aiostreams/backend/tls_engine.hpp"
 #include "socket_write_buffer.hpp"
 
 namespace aiostreams::detail {
@@ -104,7 +104,7 @@ class SocketNames {
 
  private:
   std::array<std::array<char, 28>, 2> inline_{};  // [own, peer]; 28 = sizeof(sockaddr_in6)
-  std::array<std::uint8_t, 2> length_{};           // bytes in inline_; 0: none there
+  std::array<std::uint8_t, 2> length_{};          // bytes in inline_; 0: none there
   // Names that do not fit inline (Unix paths), and whether each name exists at all.
   std::unique_ptr<std::array<std::optional<SocketAddress>, 2>> other_;
 };
@@ -159,7 +159,7 @@ class AsioSocketTransport final : public SelectorTransport, public AsioResource 
   SocketWriteBuffer buffer_;  // unsent data
 
   int fd_ = -1;
-  bool reader_ = false;   // asyncio's add_reader/remove_reader state
+  bool reader_ = false;  // asyncio's add_reader/remove_reader state
   // A read is outstanding: an async_wait before any data arrived, an async_receive into
   // receive_ afterwards, or the delivery of held bytes.
   bool read_outstanding_ = false;

@@ -17,7 +17,8 @@ namespace aiostreams::detail {
 /// The endpoint for `host` if it is an IPv4 or IPv6 literal of an allowed family (AF_UNSPEC:
 /// IPv4 first, then IPv6), else nullopt. A zone index ("fe80::1%eth0") goes to getaddrinfo,
 /// as in asyncio (inet_pton does not take it).
-inline std::optional<asio::generic::stream_protocol::endpoint> numeric_endpoint(const std::string& host, int port, int family) {
+inline std::optional<asio::generic::stream_protocol::endpoint> numeric_endpoint(const std::string& host, int port,
+                                                                                int family) {
   if (host.empty() || host.find('%') != std::string::npos) return std::nullopt;
   std::error_code ec;
   const auto tcp_port = static_cast<unsigned short>(port);

@@ -5,10 +5,8 @@
 namespace aiostreams {
 
 ConnectionResetError::ConnectionResetError(const std::string& message) : ConnectionError(ECONNRESET, message) {}
-ConnectionAbortedError::ConnectionAbortedError(const std::string& message)
-    : ConnectionError(ECONNABORTED, message) {}
-ConnectionRefusedError::ConnectionRefusedError(const std::string& message)
-    : ConnectionError(ECONNREFUSED, message) {}
+ConnectionAbortedError::ConnectionAbortedError(const std::string& message) : ConnectionError(ECONNABORTED, message) {}
+ConnectionRefusedError::ConnectionRefusedError(const std::string& message) : ConnectionError(ECONNREFUSED, message) {}
 BrokenPipeError::BrokenPipeError(const std::string& message) : ConnectionError(EPIPE, message) {}
 TimeoutError::TimeoutError(const std::string& message) : OSError(ETIMEDOUT, message) {}
 
@@ -48,8 +46,6 @@ std::string incomplete_read_message(std::size_t partial_size, std::optional<std:
 }  // namespace
 
 IncompleteReadError::IncompleteReadError(std::string partial, std::optional<std::size_t> expected)
-    : EOFError(incomplete_read_message(partial.size(), expected)),
-      partial_(std::move(partial)),
-      expected_(expected) {}
+    : EOFError(incomplete_read_message(partial.size(), expected)), partial_(std::move(partial)), expected_(expected) {}
 
 }  // namespace aiostreams

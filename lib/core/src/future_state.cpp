@@ -7,7 +7,8 @@ namespace aiostreams::detail {
 FutureBase::~FutureBase() {
   drop_label();
   if (error_ && !retrieved_) {
-    loop_->call_exception_handler({std::string(is_task_ ? "Task" : "Future") + " exception was never retrieved", error_});
+    loop_->call_exception_handler(
+        {std::string(is_task_ ? "Task" : "Future") + " exception was never retrieved", error_});
   }
 }
 

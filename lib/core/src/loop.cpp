@@ -6,8 +6,8 @@
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/detail/argument_checks.hpp"
 #include "aiostreams/detail/task_base.hpp"
-#include "aiostreams/task_context.hpp"
 #include "aiostreams/errors.hpp"
+#include "aiostreams/task_context.hpp"
 
 namespace aiostreams {
 
@@ -157,8 +157,7 @@ Task<std::shared_ptr<Server>> Loop::do_create_server(ProtocolFactory, std::strin
   co_return nullptr;
 }
 
-Task<std::shared_ptr<Transport>> Loop::do_create_unix_connection(ProtocolFactory, std::string,
-                                                                 const ConnectOptions&) {
+Task<std::shared_ptr<Transport>> Loop::do_create_unix_connection(ProtocolFactory, std::string, const ConnectOptions&) {
   throw NotImplementedError("this loop has no network");
   co_return nullptr;
 }

@@ -29,9 +29,7 @@ struct Socket::Descriptor {
 namespace {
 
 // Python's OSError for the current errno: str(e) is "[Errno 32] Broken pipe".
-[[noreturn]] void raise_errno(int code) {
-  std::rethrow_exception(make_os_error(code, detail::os_error_message(code)));
-}
+[[noreturn]] void raise_errno(int code) { std::rethrow_exception(make_os_error(code, detail::os_error_message(code))); }
 
 int socket_option(int fd, int option) {
   if (fd < 0) raise_errno(EBADF);

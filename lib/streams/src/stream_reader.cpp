@@ -117,7 +117,8 @@ void ReadOperation::wake() noexcept {
 }
 
 std::string ReadOperation::await_resume() {
-  if (!error_ && !read_all_.valid()) [[likely]] return std::move(value_);
+  if (!error_ && !read_all_.valid()) [[likely]]
+    return std::move(value_);
   if (error_) std::rethrow_exception(*error_);
   return read_all_.await_resume();
 }
@@ -184,11 +185,15 @@ void StreamReader::maybe_resume_transport() {
 
 // ---- the read calls -------------------------------------------------------------------------
 
-ReadOperation StreamReader::read(std::int64_t n) { return ReadOperation(*this, n < 0 ? Kind::read_all : Kind::read, n); }
+ReadOperation StreamReader::read(std::int64_t n) {
+  return ReadOperation(*this, n < 0 ? Kind::read_all : Kind::read, n);
+}
 
 ReadOperation StreamReader::readline() { return ReadOperation(*this, Kind::readline, std::string_view("\n")); }
 
-ReadOperation StreamReader::readuntil(std::string_view separator) { return ReadOperation(*this, Kind::readuntil, separator); }
+ReadOperation StreamReader::readuntil(std::string_view separator) {
+  return ReadOperation(*this, Kind::readuntil, separator);
+}
 
 ReadOperation StreamReader::readuntil(std::vector<std::string> separators) {
   return ReadOperation(*this, Kind::readuntil, detail::SeparatorList(std::move(separators)));
@@ -268,7 +273,8 @@ bool StreamReader::attempt_readuntil(ReadRequest& request, std::string& out) {
   const std::size_t count = request.separators.size();
   const std::string_view shortest = request.separators[0];  // (sorted by length)
   const auto min_seplen = static_cast<std::int64_t>(shortest.size());
-  const auto max_seplen = static_cast<std::int64_t>(count == 1 ? shortest.size() : request.separators[count - 1].size());
+  const auto max_seplen =
+      static_cast<std::int64_t>(count == 1 ? shortest.size() : request.separators[count - 1].size());
   std::int64_t match_start = -1;
   std::int64_t match_end = -1;
   if (buflen - request.offset >= min_seplen) {
@@ -296,7 +302,8 @@ bool StreamReader::attempt_readuntil(ReadRequest& request, std::string& out) {
     return false;
   }
   if (match_start > limit_) {
-    throw LimitOverrunError("Separator is found, but chunk is longer than limit", static_cast<std::size_t>(match_start));
+    throw LimitOverrunError("Separator is found, but chunk is longer than limit",
+                            static_cast<std::size_t>(match_start));
   }
   out = buffer_.take(static_cast<std::size_t>(match_end));
   maybe_resume_transport();

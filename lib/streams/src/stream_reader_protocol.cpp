@@ -55,7 +55,7 @@ void StreamReaderProtocol::start_client_callback(const std::shared_ptr<Transport
   auto writer = std::make_shared<StreamWriter>(transport, shared_from_this(), reader);
   if (std::holds_alternative<ClientConnectedFunction>(*callback_)) {
     try {
-      std::get<ClientConnectedFunction>(*callback_)(std::move(reader), std::move(writer));
+      std::get<ClientConnectedFunction> (*callback_)(std::move(reader), std::move(writer));
     } catch (...) {
       loop_->call_exception_handler({"Unhandled exception in client_connected_cb", std::current_exception()});
       transport->close();

@@ -63,8 +63,8 @@ Task<void> StreamWriter::start_tls(std::shared_ptr<SslContext> sslcontext, std::
   std::shared_ptr<Transport> plain = transport_;
   std::shared_ptr<Protocol> protocol = protocol_;
   StartTlsOptions options{server_side, std::move(server_hostname), ssl_handshake_timeout, ssl_shutdown_timeout};
-  auto upgraded = co_await protocol_->loop().start_tls(std::move(plain), std::move(protocol), std::move(sslcontext),
-                                                       options);
+  auto upgraded =
+      co_await protocol_->loop().start_tls(std::move(plain), std::move(protocol), std::move(sslcontext), options);
   transport_ = std::move(upgraded);
 }
 

@@ -41,9 +41,7 @@ Task<StreamPair> open_unix_connection(std::string path, ConnectOptions options) 
 // says it is missing.
 Task<StreamPair> open_connection(ConnectOptions options) { return open_connection({}, 0, std::move(options)); }
 
-Task<StreamPair> open_unix_connection(ConnectOptions options) {
-  return open_unix_connection({}, std::move(options));
-}
+Task<StreamPair> open_unix_connection(ConnectOptions options) { return open_unix_connection({}, std::move(options)); }
 
 namespace detail {
 Task<std::shared_ptr<Server>> start_server(std::shared_ptr<const ClientConnectedCallback> callback, std::string host,

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "aiostreams/ssl_context.hpp"
 #include "aiostreams/backend/tls_engine.hpp"
+#include "aiostreams/ssl_context.hpp"
 
 namespace aiostreams {
 

@@ -21,10 +21,10 @@
 #include <cstdio>
 #include <utility>
 
-#include "aiostreams/errors.hpp"
-#include "aiostreams/loop.hpp"
 #include "aiostreams/backend/tls_engine.hpp"
 #include "aiostreams/backend/write_flow_control.hpp"
+#include "aiostreams/errors.hpp"
+#include "aiostreams/loop.hpp"
 #include "tls_random.hpp"
 
 namespace aiostreams::detail {
@@ -77,9 +77,8 @@ PeerCertificate describe_certificate(X509* cert) {
       const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
       if (name->type == GEN_DNS) {
         const ASN1_IA5STRING* dns = name->d.dNSName;
-        out.subject_alt_names.push_back(
-            "DNS:" + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
-                                 static_cast<std::size_t>(ASN1_STRING_length(dns))));
+        out.subject_alt_names.push_back("DNS:" + std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(dns)),
+                                                             static_cast<std::size_t>(ASN1_STRING_length(dns))));
       } else if (name->type == GEN_IPADD) {
         const ASN1_OCTET_STRING* ip = name->d.iPAddress;
         char text[INET6_ADDRSTRLEN] = {};
@@ -210,10 +209,10 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     state_ = TlsState::closed;
     if (app_transport_) app_transport_->mark_closing();
     if (waiter_ && !waiter_->done()) {
-      waiter_->set_exception(reason ? reason
-                                    : std::make_exception_ptr(ConnectionResetError(
-                                          in_handshake ? "Connection lost during the SSL handshake"
-                                                       : "Connection lost")));
+      waiter_->set_exception(reason
+                                 ? reason
+                                 : std::make_exception_ptr(ConnectionResetError(
+                                       in_handshake ? "Connection lost during the SSL handshake" : "Connection lost")));
     }
     auto app = std::move(app_);
     raw_.reset();
@@ -246,7 +245,8 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     switch (state_) {
       case TlsState::unwrapped:
       case TlsState::handshake:
-        on_handshake_complete(std::make_exception_ptr(ConnectionResetError("Connection lost during the SSL handshake")));
+        on_handshake_complete(
+            std::make_exception_ptr(ConnectionResetError("Connection lost during the SSL handshake")));
         return false;
       case TlsState::wrapped:
         if (app_reading_paused_) {
@@ -259,8 +259,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
         finish_eof();
         return false;
       case TlsState::shutdown:
-      case TlsState::closed:
-        return false;
+      case TlsState::closed: return false;
     }
     return false;
   }
@@ -314,9 +313,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
     });
   }
 
-  std::size_t write_buffer_size() const {
-    return backlog_.size() + (wbio_ != nullptr ? BIO_ctrl_pending(wbio_) : 0);
-  }
+  std::size_t write_buffer_size() const { return backlog_.size() + (wbio_ != nullptr ? BIO_ctrl_pending(wbio_) : 0); }
 
   void control_app_writing() {
     if (!app_transport_ || !app_connected_ || !app_ || loop_->is_closed()) return;
@@ -411,9 +408,9 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
 
   void on_handshake_timeout() {
     if (state_ != TlsState::handshake) return;
-    on_handshake_complete(std::make_exception_ptr(
-        ConnectionAbortedError("SSL handshake is taking longer than " + format_seconds(params_.handshake_timeout) +
-                               " seconds: aborting the connection")));
+    on_handshake_complete(std::make_exception_ptr(ConnectionAbortedError("SSL handshake is taking longer than " +
+                                                                         format_seconds(params_.handshake_timeout) +
+                                                                         " seconds: aborting the connection")));
   }
 
   void on_handshake_complete(std::exception_ptr error) {
@@ -627,7 +624,7 @@ class TlsEngine final : public Protocol, public std::enable_shared_from_this<Tls
   TlsState state_ = TlsState::unwrapped;
   TimerHandle handshake_timer_;
   TimerHandle shutdown_timer_;
-  std::string backlog_;  // plaintext SSL_write has not taken yet
+  std::string backlog_;               // plaintext SSL_write has not taken yet
   std::exception_ptr pending_error_;  // why we aborted the plain transport
   std::size_t conn_lost_writes_ = 0;
   bool raw_writing_paused_ = false;
@@ -721,8 +718,12 @@ ProtocolFactory tls_server_factory(Loop& loop, ProtocolFactory factory, TlsParam
 Task<std::shared_ptr<Transport>> start_tls(Loop& loop, std::shared_ptr<Transport> transport,
                                            std::shared_ptr<Protocol> protocol, std::shared_ptr<SslContext> context,
                                            StartTlsOptions options, TlsRandomSource random) {
-  TlsParams params{std::move(context), options.server_side, options.server_hostname.value_or(std::string()),
-                   options.ssl_handshake_timeout, options.ssl_shutdown_timeout, std::move(random)};
+  TlsParams params{std::move(context),
+                   options.server_side,
+                   options.server_hostname.value_or(std::string()),
+                   options.ssl_handshake_timeout,
+                   options.ssl_shutdown_timeout,
+                   std::move(random)};
   check_tls_params(params);
   Future<std::shared_ptr<Transport>> waiter(loop);
   auto engine = make_tls_protocol(loop, std::move(protocol), std::move(params), waiter, false);

@@ -44,7 +44,8 @@ int method_bytes(unsigned char* out, int size) {
 int method_seed(const void* buffer, int size) {
   EVP_RAND_CTX* drbg = RAND_get0_primary(nullptr);
   if (drbg == nullptr || size <= 0) return 0;
-  return EVP_RAND_reseed(drbg, 0, nullptr, 0, static_cast<const unsigned char*>(buffer), static_cast<std::size_t>(size));
+  return EVP_RAND_reseed(drbg, 0, nullptr, 0, static_cast<const unsigned char*>(buffer),
+                         static_cast<std::size_t>(size));
 }
 
 int method_add(const void* buffer, int size, double /*entropy*/) { return method_seed(buffer, size); }

@@ -38,9 +38,7 @@ Task<void> shut_down(std::shared_ptr<Server> server) {
   }
 }
 
-Task<StreamPair> connect_to_server() {
-  co_return co_await timed(aiostreams::open_connection("server", server_port));
-}
+Task<StreamPair> connect_to_server() { co_return co_await timed(aiostreams::open_connection("server", server_port)); }
 
 Task<void> close_quietly(std::shared_ptr<StreamWriter> writer) {
   writer->close();

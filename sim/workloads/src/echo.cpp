@@ -45,7 +45,8 @@ Task<void> echo_client(int client, int rounds, Prng rng, const Params& params, R
     }
     writer->write_eof();
     const std::string rest = co_await timed(reader->read());
-    if (!rest.empty()) report.violations.push_back(who + ": " + std::to_string(rest.size()) + " unexpected bytes after the last echo");
+    if (!rest.empty())
+      report.violations.push_back(who + ": " + std::to_string(rest.size()) + " unexpected bytes after the last echo");
     co_await detail::close_quietly(writer);
   } catch (...) {
     detail::record_failure(report, params, who, std::current_exception());
@@ -60,7 +61,8 @@ Task<void> run_echo(SimLoop& loop, const Params& params, Report& report) {
   Prng rng = loop.rng().fork("workload");
   std::vector<Future<void>> tasks;
   for (int i = 0; i < clients; ++i) {
-    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i), echo_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
+    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i),
+                             echo_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
   }
   for (auto& task : tasks) co_await task;
   co_await detail::shut_down(server);

@@ -54,7 +54,8 @@ Task<void> frames_client(int client, int rounds, Prng rng, const Params& params,
       co_await timed(writer->drain());
       const std::string answer = co_await timed(reader->readexactly(16));
       if (answer != hash.hex()) {
-        report.violations.push_back(who + ": round " + std::to_string(round) + ": hash " + answer + " != " + hash.hex());
+        report.violations.push_back(who + ": round " + std::to_string(round) + ": hash " + answer +
+                                    " != " + hash.hex());
         break;
       }
       ++report.round_trips;
@@ -77,7 +78,8 @@ Task<void> run_frames(SimLoop& loop, const Params& params, Report& report) {
   Prng rng = loop.rng().fork("workload");
   std::vector<Future<void>> tasks;
   for (int i = 0; i < clients; ++i) {
-    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i), frames_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
+    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i),
+                             frames_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
   }
   for (auto& task : tasks) co_await task;
   co_await detail::shut_down(server);

@@ -17,7 +17,8 @@ std::optional<std::size_t> content_length(const std::string& head) {
   std::size_t value = 0;
   std::size_t i = at + key.size();
   if (i >= head.size() || head[i] < '0' || head[i] > '9') return std::nullopt;
-  for (; i < head.size() && head[i] >= '0' && head[i] <= '9'; ++i) value = value * 10 + static_cast<std::size_t>(head[i] - '0');
+  for (; i < head.size() && head[i] >= '0' && head[i] <= '9'; ++i)
+    value = value * 10 + static_cast<std::size_t>(head[i] - '0');
   return value;
 }
 
@@ -40,7 +41,8 @@ Task<void> http_handler(std::shared_ptr<StreamReader> reader, std::shared_ptr<St
       detail::Fnv1a hash;
       hash.add(body);
       const std::string response_body = hash.hex();
-      writer->write("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(response_body.size()) + "\r\n\r\n" + response_body);
+      writer->write("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(response_body.size()) + "\r\n\r\n" +
+                    response_body);
       co_await timed(writer->drain());
     }
   } catch (...) {
@@ -68,7 +70,8 @@ Task<void> http_client(int client, int rounds, Prng rng, const Params& params, R
       }
       const std::string answer = co_await timed(reader->readexactly(static_cast<std::int64_t>(*length)));
       if (answer != hash.hex()) {
-        report.violations.push_back(who + ": round " + std::to_string(round) + ": body hash " + answer + " != " + hash.hex());
+        report.violations.push_back(who + ": round " + std::to_string(round) + ": body hash " + answer +
+                                    " != " + hash.hex());
         break;
       }
       ++report.round_trips;
@@ -88,7 +91,8 @@ Task<void> run_http(SimLoop& loop, const Params& params, Report& report) {
   Prng rng = loop.rng().fork("workload");
   std::vector<Future<void>> tasks;
   for (int i = 0; i < clients; ++i) {
-    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i), http_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
+    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i),
+                             http_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
   }
   for (auto& task : tasks) co_await task;
   co_await detail::shut_down(server);

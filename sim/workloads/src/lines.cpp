@@ -51,12 +51,13 @@ Task<void> lines_client(int client, int rounds, Prng rng, const Params& params, 
 Task<void> run_lines(SimLoop& loop, const Params& params, Report& report) {
   const int clients = params.clients > 0 ? params.clients : 2;
   const int rounds = params.rounds > 0 ? params.rounds : 50;
-  auto server = co_await spawn_on(loop, "server",
-                                  aiostreams::start_server(lines_handler, "0.0.0.0", detail::server_port, {.limit = line_limit}));
+  auto server = co_await spawn_on(
+      loop, "server", aiostreams::start_server(lines_handler, "0.0.0.0", detail::server_port, {.limit = line_limit}));
   Prng rng = loop.rng().fork("workload");
   std::vector<Future<void>> tasks;
   for (int i = 0; i < clients; ++i) {
-    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i), lines_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
+    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i),
+                             lines_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
   }
   for (auto& task : tasks) co_await task;
   co_await detail::shut_down(server);

@@ -41,8 +41,9 @@ Task<void> upload_client(int client, int rounds, Prng rng, const Params& params,
       sent += chunk.size();
       const std::size_t buffered = writer->transport()->get_write_buffer_size();
       if (buffered > high_water + write_size) {
-        report.violations.push_back(who + ": " + std::to_string(buffered) + " bytes buffered, more than the high-water mark " +
-                                    std::to_string(high_water) + " plus one write");
+        report.violations.push_back(who + ": " + std::to_string(buffered) +
+                                    " bytes buffered, more than the high-water mark " + std::to_string(high_water) +
+                                    " plus one write");
         break;
       }
       co_await timed(writer->drain());
@@ -70,7 +71,8 @@ Task<void> run_slow_reader(SimLoop& loop, const Params& params, Report& report) 
   Prng rng = loop.rng().fork("workload");
   std::vector<Future<void>> tasks;
   for (int i = 0; i < clients; ++i) {
-    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i), upload_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
+    tasks.push_back(spawn_on(loop, "client-" + std::to_string(i),
+                             upload_client(i, rounds, rng.fork(std::to_string(i)), params, report)));
   }
   for (auto& task : tasks) co_await task;
   co_await detail::shut_down(server);

@@ -66,9 +66,7 @@ class OSError : public std::system_error {
   OSError(int error_number, const std::string& message)
       : std::system_error(error_number, std::generic_category(), message), message_(message) {}
   explicit OSError(int error_number) : std::system_error(error_number, std::generic_category()) {}
-  const char* what() const noexcept override {
-    return message_.empty() ? std::system_error::what() : message_.c_str();
-  }
+  const char* what() const noexcept override { return message_.empty() ? std::system_error::what() : message_.c_str(); }
 
  private:
   std::string message_;

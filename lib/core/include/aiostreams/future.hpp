@@ -72,7 +72,9 @@ class Future {
   std::exception_ptr exception() const { return state_->exception(); }
 
   /// Runs cb (through the loop's ready queue) once the future is done.
-  detail::FutureBase::CallbackId add_done_callback(Callback cb) const { return state_->add_done_callback(std::move(cb)); }
+  detail::FutureBase::CallbackId add_done_callback(Callback cb) const {
+    return state_->add_done_callback(std::move(cb));
+  }
   bool remove_done_callback(detail::FutureBase::CallbackId id) const { return state_->remove_done_callback(id); }
 
   Loop& loop() const noexcept { return state_->loop(); }

@@ -48,8 +48,8 @@ class PromiseBase {
 
  private:
   std::coroutine_handle<> continuation_ = std::noop_coroutine();
-  TaskBase* root_ = nullptr;           // set when this coroutine is the body of a scheduled task
-  bool* finished_inline_ = nullptr;    // set while the awaiter is inside await_suspend
+  TaskBase* root_ = nullptr;         // set when this coroutine is the body of a scheduled task
+  bool* finished_inline_ = nullptr;  // set while the awaiter is inside await_suspend
 };
 
 template <class T>
@@ -89,8 +89,8 @@ class Promise<void> : public PromiseBase {
 }  // namespace detail
 
 /// A lazy coroutine. Nothing runs until it is awaited (then it runs inside the awaiting
-/// task; a chain of synchronous completions does not grow the stack) or handed to create_task(). Move-only; exceptions propagate
-/// through co_await.
+/// task; a chain of synchronous completions does not grow the stack) or handed to create_task(). Move-only; exceptions
+/// propagate through co_await.
 template <class T = void>
 class [[nodiscard]] Task {
  public:
@@ -206,8 +206,6 @@ class TaskState final : public FutureState<T>, public TaskBase, public std::enab
       this->set_exception(std::current_exception());
     }
   }
-
-
 
   void destroy_coroutine() noexcept override { body_ = Task<T>(); }
 

@@ -50,7 +50,7 @@ class SeparatorList {
 
   static constexpr std::uint8_t kNone = 0xff;
   std::array<char, 14> inline_{};
-  std::uint8_t inline_size_ = kNone;                 // kNone: no inline separator
+  std::uint8_t inline_size_ = kNone;                // kNone: no inline separator
   std::unique_ptr<std::vector<std::string>> heap_;  // the separators, when not inline
 };
 
@@ -64,11 +64,11 @@ struct ReadRequest {
 
   SeparatorList separators;  // readuntil and readline
   union {
-    std::int64_t n = 0;      // read, readexactly
-    std::int64_t offset;     // readuntil, readline: bytes known not to hold a separator
+    std::int64_t n = 0;   // read, readexactly
+    std::int64_t offset;  // readuntil, readline: bytes known not to hold a separator
   };
   Kind kind = Kind::read;
-  bool waited = false;       // read(n): it waits at most once
+  bool waited = false;  // read(n): it waits at most once
 };
 
 }  // namespace detail
@@ -106,7 +106,7 @@ class [[nodiscard]] ReadOperation final : private detail::WakeStep {
 
   StreamReader* reader_;
   detail::ReadRequest request_;
-  std::string value_;                  // the result
+  std::string value_;  // the result
   // Or the error, on the heap: errors are rare, and ~exception_ptr is an out-of-line call in
   // libstdc++ 12 that every read would pay.
   std::unique_ptr<std::exception_ptr> error_;
@@ -116,7 +116,7 @@ class [[nodiscard]] ReadOperation final : private detail::WakeStep {
   };
   std::optional<Waiting> waiting_;  // one flag for the read that never waits to check
   std::coroutine_handle<> awaiting_;
-  Task<std::string> read_all_;         // read(-1) runs as a coroutine
+  Task<std::string> read_all_;  // read(-1) runs as a coroutine
 };
 
 /// The awaitable of StreamReader::next_line(): a line, or nullopt at EOF.
@@ -162,10 +162,8 @@ class StreamReader {
   /// The same, adopting the string's storage when nothing is buffered (no copy): what a
   /// transport does with the buffer it just read into.
   template <class S>
-    requires std::same_as<S, std::string>  // rvalue std::string only; literals take the view
-  void feed_data(S&& data) {
-    feed_owned(std::move(data));
-  }
+  requires std::same_as<S, std::string>  // rvalue std::string only; literals take the view
+  void feed_data(S&& data) { feed_owned(std::move(data)); }
   /// Marks EOF and wakes a waiting reader. Idempotent.
   void feed_eof();
   /// Stores `error`: every later read throws this same exception, even with data still

@@ -18,7 +18,8 @@ namespace aiostreams {
 class StreamWriter;
 
 /// start_server's client_connected_cb, as a coroutine function ...
-using ClientConnectedCoroutine = std::function<Task<void>(std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter>)>;
+using ClientConnectedCoroutine =
+    std::function<Task<void>(std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter>)>;
 /// ... or as a plain function.
 using ClientConnectedFunction = std::function<void(std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter>)>;
 using ClientConnectedCallback = std::variant<std::monostate, ClientConnectedCoroutine, ClientConnectedFunction>;
@@ -67,8 +68,8 @@ class StreamReaderProtocol final : public Protocol, public std::enable_shared_fr
   bool paused_ = false;
   bool connection_lost_ = false;
   mutable std::shared_ptr<detail::FutureState<void>> closed_;  // made by close_waiter()
-  std::exception_ptr lost_error_;                               // what connection_lost() got
-  std::shared_ptr<detail::FutureState<void>> handler_task_;     // CPython's _task
+  std::exception_ptr lost_error_;                              // what connection_lost() got
+  std::shared_ptr<detail::FutureState<void>> handler_task_;    // CPython's _task
   std::vector<Future<void>> drain_waiters_;
 };
 

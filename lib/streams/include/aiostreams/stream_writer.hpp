@@ -81,8 +81,9 @@ class StreamWriter : public std::enable_shared_from_this<StreamWriter> {
   /// engine throws NotImplementedError (Asio and the simulator have one).
   /// (server_hostname is an optional, not a string defaulting to "": GCC 12 copies a default
   /// argument's temporary bitwise into the coroutine frame, which breaks std::string.)
-  Task<void> start_tls(std::shared_ptr<SslContext> sslcontext, std::optional<std::string> server_hostname = std::nullopt,
-                       double ssl_handshake_timeout = 60.0, double ssl_shutdown_timeout = 30.0);
+  Task<void> start_tls(std::shared_ptr<SslContext> sslcontext,
+                       std::optional<std::string> server_hostname = std::nullopt, double ssl_handshake_timeout = 60.0,
+                       double ssl_shutdown_timeout = 30.0);
   /// "<StreamWriter transport=<Transport> reader=<StreamReader ...>>".
   std::string repr() const;
 

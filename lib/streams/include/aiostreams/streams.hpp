@@ -85,8 +85,7 @@ Task<std::shared_ptr<Server>> start_server(F&& callback, ServerOptions options) 
 /// asyncio's start_unix_server(cb, sock=s): the same, for a bound AF_UNIX stream socket.
 template <class F>
 Task<std::shared_ptr<Server>> start_unix_server(F&& callback, ServerOptions options) {
-  return detail::start_unix_server_on_sock(detail::make_client_callback(std::forward<F>(callback)),
-                                           std::move(options));
+  return detail::start_unix_server_on_sock(detail::make_client_callback(std::forward<F>(callback)), std::move(options));
 }
 
 }  // namespace aiostreams

@@ -12,16 +12,15 @@ namespace aiostreams::sim {
 
 /// One fault: a probability in FaultConfig.
 struct FaultInfo {
-  std::string_view name;          ///< as in --faults, FaultConfig::to_string() and the docs
-  double FaultConfig::*field;     ///< its probability (0 = off)
-  std::string_view description;   ///< what happens when it fires (Markdown)
-  double swarm_max;               ///< Swarm::draw picks its probability in [0, swarm_max)
+  std::string_view name;         ///< as in --faults, FaultConfig::to_string() and the docs
+  double FaultConfig::*field;    ///< its probability (0 = off)
+  std::string_view description;  ///< what happens when it fires (Markdown)
+  double swarm_max;              ///< Swarm::draw picks its probability in [0, swarm_max)
 };
 
 /// Every fault, in the order Swarm::draw draws them (reordering changes every swarm seed).
 inline constexpr FaultInfo fault_table[] = {
-    {"connect_refused", &FaultConfig::connect_refused, "connect raises ConnectionRefusedError after a round trip",
-     0.2},
+    {"connect_refused", &FaultConfig::connect_refused, "connect raises ConnectionRefusedError after a round trip", 0.2},
     {"connect_hang", &FaultConfig::connect_hang,
      "connect never completes (label \"connect to (…) (hanging)\"); cancel it, e.g. wait_for", 0.05},
     {"backlog_full", &FaultConfig::backlog_full,

@@ -65,18 +65,18 @@ struct NetworkConfig {
 /// faults, which fire at a moment uniform in [0, fault_window] after establishment), per
 /// direction (stall) or per socket (slow reader).
 struct FaultConfig {
-  double connect_refused = 0;  ///< connect fails with ConnectionRefusedError
-  double connect_hang = 0;     ///< connect never completes (cancel it with wait_for)
-  double backlog_full = 0;     ///< the listener's queue is full: connect is refused
-  double accept_error = 0;     ///< accept() fails (exception handler); the client sees a reset
-  double reset = 0;            ///< both ends get ConnectionResetError at a random moment
-  double silent_close = 0;     ///< the peer vanishes: no FIN, no RST, nothing arrives any more
-  double half_close = 0;       ///< the accepting side's kernel sends FIN early
-  double partition = 0;        ///< the two hosts are partitioned for a while (segments held)
-  double one_way_share = 0.5;  ///< how many partitions block one direction only
-  double stall = 0;            ///< a direction delivers nothing for a while
-  double slow_reader = 0;      ///< a socket hands its protocol small chunks, slowly
-  double fault_window = 1.0;   ///< seconds after establishment in which timed faults fire
+  double connect_refused = 0;                        ///< connect fails with ConnectionRefusedError
+  double connect_hang = 0;                           ///< connect never completes (cancel it with wait_for)
+  double backlog_full = 0;                           ///< the listener's queue is full: connect is refused
+  double accept_error = 0;                           ///< accept() fails (exception handler); the client sees a reset
+  double reset = 0;                                  ///< both ends get ConnectionResetError at a random moment
+  double silent_close = 0;                           ///< the peer vanishes: no FIN, no RST, nothing arrives any more
+  double half_close = 0;                             ///< the accepting side's kernel sends FIN early
+  double partition = 0;                              ///< the two hosts are partitioned for a while (segments held)
+  double one_way_share = 0.5;                        ///< how many partitions block one direction only
+  double stall = 0;                                  ///< a direction delivers nothing for a while
+  double slow_reader = 0;                            ///< a socket hands its protocol small chunks, slowly
+  double fault_window = 1.0;                         ///< seconds after establishment in which timed faults fire
   double partition_min = 0.01, partition_max = 0.5;  ///< partition duration (seconds)
   double stall_min = 0.01, stall_max = 0.2;          ///< stall duration (seconds)
   std::size_t slow_reader_chunk = 512;               ///< bytes per slow read

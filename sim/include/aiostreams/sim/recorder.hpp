@@ -21,9 +21,9 @@ struct Recorder : aiostreams::Protocol {
   int resumes = 0;
   bool made = false;
   bool lost = false;
-  bool echo = false;             // write back what arrives
-  bool keep_open = true;         // eof_received()'s answer
-  bool pause_on_made = false;    // pause_reading() in connection_made
+  bool echo = false;           // write back what arrives
+  bool keep_open = true;       // eof_received()'s answer
+  bool pause_on_made = false;  // pause_reading() in connection_made
   std::exception_ptr error;
 
   void connection_made(std::shared_ptr<aiostreams::Transport> t) override {
@@ -67,7 +67,8 @@ struct Recorder : aiostreams::Protocol {
 
 /// A factory that hands out new Recorders and keeps them for the test to inspect.
 struct RecorderFactory {
-  std::shared_ptr<std::vector<std::shared_ptr<Recorder>>> made = std::make_shared<std::vector<std::shared_ptr<Recorder>>>();
+  std::shared_ptr<std::vector<std::shared_ptr<Recorder>>> made =
+      std::make_shared<std::vector<std::shared_ptr<Recorder>>>();
   bool echo = false;
   bool keep_open = true;
   bool pause_on_made = false;

@@ -5,17 +5,17 @@
 
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "aiostreams/errors.hpp"
-#include "aiostreams/loop.hpp"
 #include "aiostreams/connection_options.hpp"
 #include "aiostreams/detail/timer_heap.hpp"
+#include "aiostreams/errors.hpp"
+#include "aiostreams/loop.hpp"
 #include "aiostreams/sim/prng.hpp"
 #include "aiostreams/task.hpp"
 

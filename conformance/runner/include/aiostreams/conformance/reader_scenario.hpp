@@ -24,9 +24,9 @@ struct ReaderStep {
   std::string data;            // feed
   std::string exception_name;  // set_exception
   Call call = Call::read;
-  std::int64_t n = -1;                      // read (default -1), readexactly (required)
-  std::vector<std::string> separators;      // readuntil
-  bool separator_is_list = false;           // a JSON list: Python's tuple of separators
+  std::int64_t n = -1;                  // read (default -1), readexactly (required)
+  std::vector<std::string> separators;  // readuntil
+  bool separator_is_list = false;       // a JSON list: Python's tuple of separators
 };
 
 struct ReaderScenario {

@@ -24,18 +24,20 @@ using Stored = std::conditional_t<std::is_void_v<T>, Unit, T>;
 
 /// Whether T can be the result of a Task<T> or Future<T>.
 template <class T>
-inline constexpr bool valid_result_v =
-    std::is_void_v<T> || (std::is_object_v<T> && !std::is_const_v<T> && !std::is_array_v<T> &&
-                          std::is_move_constructible_v<T> && std::is_destructible_v<T>);
+inline constexpr bool valid_result_v = std::is_void_v<T> ||
+                                       (std::is_object_v<T> && !std::is_const_v<T> && !std::is_array_v<T> &&
+                                        std::is_move_constructible_v<T> && std::is_destructible_v<T>);
 
 /// One short message per way a result type can be wrong, instead of a page of std::variant
 /// and std::optional errors: the storage below falls back to Unit for a bad T, so these
 /// assertions are what the user reads. Instantiated by Promise<T> and FutureState<T>.
 template <class T>
 struct CheckResult {
-  static_assert(!std::is_reference_v<T>,
-                "aiostreams: Task<T>/Future<T> cannot hold a reference; return a value, a pointer or std::reference_wrapper");
-  static_assert(!std::is_const_v<T>, "aiostreams: Task<T>/Future<T> needs a non-const T (a const result cannot be moved out)");
+  static_assert(
+      !std::is_reference_v<T>,
+      "aiostreams: Task<T>/Future<T> cannot hold a reference; return a value, a pointer or std::reference_wrapper");
+  static_assert(!std::is_const_v<T>,
+                "aiostreams: Task<T>/Future<T> needs a non-const T (a const result cannot be moved out)");
   static_assert(!std::is_array_v<T>, "aiostreams: Task<T>/Future<T> cannot hold a C array; use std::array");
   static_assert(std::is_reference_v<T> || std::is_void_v<T> || std::is_move_constructible_v<T>,
                 "aiostreams: the result type T of Task<T>/Future<T> must be move-constructible");

@@ -83,7 +83,7 @@ class TaskBase {
   std::shared_ptr<const TaskContext> context_;
   std::uint64_t number_;               // N of the default name
   std::unique_ptr<std::string> name_;  // set_name()
-  TaskBase* prev_ = nullptr;  // the loop's list of live tasks
+  TaskBase* prev_ = nullptr;           // the loop's list of live tasks
   TaskBase* next_ = nullptr;
 };
 

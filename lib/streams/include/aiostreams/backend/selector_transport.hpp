@@ -129,12 +129,12 @@ class SelectorTransport : public Transport, public std::enable_shared_from_this<
   Loop* loop_;
   std::shared_ptr<Protocol> protocol_;
   WriteFlowControl flow_;
-  std::size_t conn_lost_ = 0;   // asyncio's _conn_lost: connection_lost scheduled, then dropped writes
+  std::size_t conn_lost_ = 0;  // asyncio's _conn_lost: connection_lost scheduled, then dropped writes
   bool closing_ = false;
-  bool eof_ = false;            // write_eof() was called
+  bool eof_ = false;             // write_eof() was called
   bool reading_paused_ = false;  // pause_reading()
-  bool made_ = false;           // connection_made() ran
-  bool lost_called_ = false;    // connection_lost() ran (or never will)
+  bool made_ = false;            // connection_made() ran
+  bool lost_called_ = false;     // connection_lost() ran (or never will)
 };
 
 }  // namespace aiostreams::detail

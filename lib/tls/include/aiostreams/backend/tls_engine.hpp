@@ -32,10 +32,9 @@ struct SslContextAccess {
 std::string take_openssl_errors(const std::string& fallback);
 
 /// Where a connection's TLS randomness comes from: it fills the span with random bytes, or
-/// throws to refuse (OpenSSL then fails the call that asked). Empty, the default: OpenSSL's own generator, as production needs. A
-/// deterministic loop supplies a seeded source, so that key shares, client and server
-/// randoms, signature nonces and ticket IVs, and with them every record's length, replay
-/// from the seed.
+/// throws to refuse (OpenSSL then fails the call that asked). Empty, the default: OpenSSL's own generator, as
+/// production needs. A deterministic loop supplies a seeded source, so that key shares, client and server randoms,
+/// signature nonces and ticket IVs, and with them every record's length, replay from the seed.
 using TlsRandomSource = std::function<void(std::span<unsigned char> out)>;
 
 /// How one connection runs TLS.
