@@ -13,7 +13,7 @@ TEST_CASE("an empty socket has no descriptor and is false") {
   const Socket empty;
   CHECK(empty.fileno() == -1);
   CHECK_FALSE(empty);
-  CHECK(empty.repr() == "<socket [closed] fd=-1>");
+  CHECK(empty.repr() == "<socket.socket [closed] fd=-1>");
   CHECK_THROWS_AS(empty.family(), aiostreams::OSError);
 }
 
@@ -25,7 +25,8 @@ TEST_CASE("a socketpair carries bytes both ways and reports its family and type"
   auto [left, right] = aiostreams::socketpair();
   CHECK(left.family() == AF_UNIX);
   CHECK(left.type() == SOCK_STREAM);
-  CHECK(left.repr() == "<socket fd=" + std::to_string(left.fileno()) + ", family=AF_UNIX, type=SOCK_STREAM>");
+  // Python 3.11: repr(socket.socketpair()[0]) == "<socket.socket fd=3, family=1, type=1, proto=0>"
+  CHECK(left.repr() == "<socket.socket fd=" + std::to_string(left.fileno()) + ", family=1, type=1, proto=0>");
   CHECK(left.send("ping") == 4);
   CHECK(right.recv(16) == "ping");
   right.close();

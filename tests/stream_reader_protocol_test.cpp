@@ -23,14 +23,30 @@ using aiostreams::sim::SimLoop;
 using aiostreams::testing::FakeTransport;
 
 namespace {
+// A protocol and its fake transport hold each other, as on a real backend until
+// connection_lost; a test that ends before then drops the transport's side, so that
+// LeakSanitizer sees the pair freed.
 struct Connected {
+  Connected() = default;
+  Connected(Connected&&) = default;  // the moved-from one holds nothing
+  ~Connected() {
+    if (transport) transport->set_protocol(nullptr);
+  }
   std::shared_ptr<FakeTransport> transport;
   std::shared_ptr<StreamReader> reader;
   std::shared_ptr<StreamReaderProtocol> protocol;
 };
 
+// The same for a test that connects a protocol by hand.
+struct DropProtocolAtEnd {
+  std::shared_ptr<FakeTransport> transport;
+  ~DropProtocolAtEnd() { transport->set_protocol(nullptr); }
+};
+
 Connected connect(aiostreams::Loop& loop, bool over_ssl = false) {
-  Connected c{std::make_shared<FakeTransport>(loop), std::make_shared<StreamReader>(), nullptr};
+  Connected c;
+  c.transport = std::make_shared<FakeTransport>(loop);
+  c.reader = std::make_shared<StreamReader>();
   c.transport->over_ssl = over_ssl;
   c.protocol = std::make_shared<StreamReaderProtocol>(loop, c.reader);
   c.transport->set_protocol(c.protocol);
@@ -172,6 +188,7 @@ TEST_CASE("with a callback the reader is kept until connection_made hands it to 
   auto protocol = std::make_shared<StreamReaderProtocol>(loop, std::make_shared<StreamReader>(), callback);
   CHECK(protocol->has_client_callback());
   auto transport = std::make_shared<FakeTransport>(loop);
+  const DropProtocolAtEnd drop{transport};
   transport->set_protocol(protocol);
   protocol->connection_made(transport);
   REQUIRE(given != nullptr);
@@ -194,6 +211,7 @@ TEST_CASE("a plain callback that throws is reported and its transport closed") {
       [](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter>) { throw aiostreams::RuntimeError("bad cb"); }));
   auto protocol = std::make_shared<StreamReaderProtocol>(loop, std::make_shared<StreamReader>(), callback);
   auto transport = std::make_shared<FakeTransport>(loop);
+  const DropProtocolAtEnd drop{transport};
   transport->set_protocol(protocol);
   protocol->connection_made(transport);
   CHECK(reports == std::vector<std::string>{"Unhandled exception in client_connected_cb: bad cb"});
@@ -214,6 +232,7 @@ TEST_CASE("a coroutine callback runs as a task and a failure in it is reported a
       }));
   auto protocol = std::make_shared<StreamReaderProtocol>(loop, std::make_shared<StreamReader>(), callback);
   auto transport = std::make_shared<FakeTransport>(loop);
+  const DropProtocolAtEnd drop{transport};
   transport->set_protocol(protocol);
   protocol->connection_made(transport);
   CHECK(transport->written.empty());  // the task has not run yet

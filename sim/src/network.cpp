@@ -445,7 +445,16 @@ Task<std::shared_ptr<Transport>> start_client(SimLoop& loop, std::shared_ptr<Sim
     throw;
   }
   if (!tls) {
+    // As _SelectorSocketTransport.__init__: connection_made, then the waiter, both by call_soon,
+    // so the protocol is connected before create_connection returns (and a start_tls right
+    // after it swaps a protocol that has already seen connection_made).
     transport->start(std::move(protocol), {});
+    Future<void> made(loop);
+    made.set_label("connection_made");
+    loop.call_soon([made]() mutable {
+      if (!made.done()) made.set_result();
+    });
+    co_await made;
     co_return transport;
   }
   co_return co_await detail::connect_tls(loop, std::move(protocol), std::move(*tls),
