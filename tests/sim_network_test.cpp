@@ -1,3 +1,4 @@
+#include <any>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <memory>
@@ -366,4 +367,41 @@ TEST_CASE("pause_reading and resume_reading do nothing on a closing transport") 
                     co_await aiostreams::sleep(0.01);
                     CHECK(client_side.at(0).events == std::vector<std::string>{"made", "lost"});
                   });
+}
+
+TEST_CASE("a server's handler runs on the server's host: a proxy's own connections leave from there") {
+  SimLoop loop(1);
+  const std::string proxy_address = loop.network().add_host("proxy");
+  loop.network().add_host("backend");
+  loop.network().add_host("client-1");
+  using aiostreams::StreamReader;
+  using aiostreams::StreamWriter;
+  // The backend answers with the address the connection came from.
+  auto backend = [](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
+    const auto peer = std::any_cast<SocketAddress>(writer->get_extra_info("peername"));
+    writer->write(peer.host + "\n");
+    co_await writer->drain();
+    writer->close();
+  };
+  // The proxy asks the backend and passes the answer on.
+  auto proxy = [](std::shared_ptr<StreamReader>, std::shared_ptr<StreamWriter> writer) -> Task<void> {
+    auto [upstream_reader, upstream_writer] = co_await aiostreams::open_connection("backend", 9000);
+    const std::string answer = co_await upstream_reader->readline();
+    upstream_writer->close();
+    writer->write(answer);
+    co_await writer->drain();
+    writer->close();
+  };
+  auto main = [&]() -> Task<std::string> {
+    auto backend_server = co_await spawn_on(loop, "backend", aiostreams::start_server(backend, "", 9000));
+    auto proxy_server = co_await spawn_on(loop, "proxy", aiostreams::start_server(proxy, "", 8888));
+    auto [reader, writer] = co_await spawn_on(loop, "client-1", aiostreams::open_connection("proxy", 8888));
+    std::string seen = co_await reader->readline();
+    writer->close();
+    proxy_server->close();
+    backend_server->close();
+    co_return seen;
+  };
+  // Before handler tasks took their server's host, the proxy connected from "localhost".
+  CHECK(aiostreams::run(loop, main()) == proxy_address + "\n");
 }

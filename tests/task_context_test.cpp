@@ -66,3 +66,24 @@ TEST_CASE("a pending task is listed with its context's description in brackets")
   loop.run_until_idle();
   CHECK(task.done());
 }
+
+TEST_CASE("a ScopedTaskContext gives callbacks outside a task a context, which their tasks inherit") {
+  SimLoop loop;
+  std::vector<std::string> seen;
+  Future<std::vector<std::string>> made(loop);
+  loop.call_soon([&] {
+    const aiostreams::ScopedTaskContext outer(std::make_shared<const Named>("host-a"));
+    seen.push_back(where());
+    {
+      const aiostreams::ScopedTaskContext inner(std::make_shared<const Named>("host-b"));
+      seen.push_back(where());
+    }
+    seen.push_back(where());  // the inner scope restored the outer one
+    made = aiostreams::create_task(loop, parent());
+  });
+  loop.run_until_idle();
+  CHECK(seen == std::vector<std::string>{"host-a", "host-b", "host-a"});
+  CHECK(where() == "-");  // and the outer one restored none
+  REQUIRE(made.done());
+  CHECK(made.result() == std::vector<std::string>{"host-a", "host-a"});
+}

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/transport.hpp"
+#include "support/backends.hpp"
 
 using aiostreams::Protocol;
 using aiostreams::ProtocolFactory;
@@ -137,7 +139,8 @@ class AsioUnixContract final : public ContractBackend {
 std::unique_ptr<ContractBackend> make_contract_backend(const std::string& name) {
   if (name == "sim") return std::make_unique<SimContract>();
   if (name == "asio-tcp") return std::make_unique<AsioTcpContract>();
-  return std::make_unique<AsioUnixContract>();
+  if (name == "asio-unix") return std::make_unique<AsioUnixContract>();
+  throw std::invalid_argument("no contract backend named '" + name + "'");
 }
 
 /// Waits (loop time: virtual on the simulator) until `done()`; fails the test after 10 s.
@@ -195,9 +198,9 @@ std::string what_of(const std::function<void()>& action) {
   return "(nothing thrown)";
 }
 
-#define FOR_EVERY_BACKEND()                                                                     \
-  const std::string backend_name = GENERATE(as<std::string>{}, "sim", "asio-tcp", "asio-unix"); \
-  INFO("backend " << backend_name);                                                             \
+#define FOR_EVERY_BACKEND()                                                       \
+  const std::string backend_name = GENERATE(aiostreams::testing::each_backend()); \
+  INFO("backend " << backend_name);                                               \
   auto backend = make_contract_backend(backend_name)
 
 }  // namespace

@@ -2,19 +2,29 @@
 
 #include "aiostreams/task_context.hpp"
 
+#include <memory>
+#include <utility>
+
 namespace aiostreams::detail {
 
 namespace {
 thread_local TaskBase* running_task = nullptr;
-}
+// The context of the callback being run outside any task (ScopedTaskContext).
+thread_local std::shared_ptr<const TaskContext> callback_context;
+}  // namespace
 
 TaskBase* current_task() noexcept { return running_task; }
 }  // namespace aiostreams::detail
 
 namespace aiostreams {
 const TaskContext* current_task_context() noexcept {
-  return detail::running_task != nullptr ? detail::running_task->context().get() : nullptr;
+  return detail::running_task != nullptr ? detail::running_task->context().get() : detail::callback_context.get();
 }
+
+ScopedTaskContext::ScopedTaskContext(std::shared_ptr<const TaskContext> context) noexcept
+    : previous_(std::exchange(detail::callback_context, std::move(context))) {}
+
+ScopedTaskContext::~ScopedTaskContext() { detail::callback_context = std::move(previous_); }
 }  // namespace aiostreams
 
 namespace aiostreams::detail {
@@ -25,7 +35,7 @@ TaskBase& require_current_task(const char* what) {
 }
 
 TaskBase::TaskBase(Loop& loop) : loop_(&loop) {
-  if (running_task != nullptr) context_ = running_task->context_;
+  context_ = running_task != nullptr ? running_task->context_ : callback_context;
   number_ = ++loop.tasks_created_;
   prev_ = loop.tasks_tail_;
   if (prev_ != nullptr) {

@@ -20,6 +20,22 @@ struct TaskContext {
 /// The running task's context, or nullptr (outside a task, or none was given).
 const TaskContext* current_task_context() noexcept;
 
+/// While it lives, tasks created outside any task inherit `context`, and
+/// current_task_context() gives it there: what an asyncio callback gets from the context its
+/// call_soon captured. A backend puts one around the callbacks it runs for a connection (the
+/// simulator: the host the connection is on), so that a server's handler tasks run where the
+/// server does. Scopes nest; each restores the one before it.
+class ScopedTaskContext {
+ public:
+  explicit ScopedTaskContext(std::shared_ptr<const TaskContext> context) noexcept;
+  ~ScopedTaskContext();
+  ScopedTaskContext(const ScopedTaskContext&) = delete;
+  ScopedTaskContext& operator=(const ScopedTaskContext&) = delete;
+
+ private:
+  std::shared_ptr<const TaskContext> previous_;
+};
+
 /// create_task() with an explicit context, which its own child tasks then inherit.
 template <class T>
 Future<T> create_task_in(Loop& loop, Task<T> body, std::shared_ptr<const TaskContext> context) {
