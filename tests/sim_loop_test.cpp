@@ -241,3 +241,25 @@ TEST_CASE("destroying a SimLoop with pending tasks and timers releases everythin
   }
   CHECK(destroyed);
 }
+
+TEST_CASE("a described event counts in the digest as its numbers do, and only the trace shows the words") {
+  SimLoop plain(1);
+  SimLoop described(1);
+  described.set_trace(true);
+  int descriptions = 0;
+  plain.record("connect", 7, 8888);
+  described.record_described("connect", 7, 8888, [&] {
+    ++descriptions;
+    return std::string("client-1 -> server:8888");
+  });
+  CHECK(plain.digest() == described.digest());
+  REQUIRE(described.trace().size() == 1);
+  CHECK(described.trace()[0].description == "connect client-1 -> server:8888");
+  SimLoop untraced(1);
+  untraced.record_described("connect", 7, 8888, [&] {
+    ++descriptions;
+    return std::string("unused");
+  });
+  CHECK(untraced.digest() == plain.digest());
+  CHECK(descriptions == 1);  // not called while the trace is off
+}

@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <any>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <netdb.h>
 
@@ -17,6 +19,7 @@
 #include "aiostreams/sleep.hpp"
 #include "aiostreams/ssl_context.hpp"
 #include "aiostreams/streams.hpp"
+#include "support/echo_handlers.hpp"
 
 using aiostreams::ConnectOptions;
 using aiostreams::ServerOptions;
@@ -404,4 +407,46 @@ TEST_CASE("a server's handler runs on the server's host: a proxy's own connectio
   };
   // Before handler tasks took their server's host, the proxy connected from "localhost".
   CHECK(aiostreams::run(loop, main()) == proxy_address + "\n");
+}
+
+TEST_CASE("the trace names hosts and connections, not numbers") {
+  SimLoop loop(3);
+  loop.set_trace(true);
+  loop.network().add_host("server");
+  loop.network().add_host("client-1");
+  aiostreams::sim::FaultConfig faults;
+  faults.reset = 1.0;  // every connection is reset at some point
+  loop.network().set_faults(faults);
+  loop.set_exception_handler([](const aiostreams::ExceptionContext&) {});  // the handler's reset is expected
+  auto main = [&]() -> Task<void> {
+    auto server =
+        co_await spawn_on(loop, "server", aiostreams::start_server(aiostreams::testing::echo_lines, "", 8888));
+    try {
+      auto [reader, writer] = co_await spawn_on(loop, "client-1", aiostreams::open_connection("server", 8888));
+      writer->write("hello\n");
+      co_await aiostreams::sleep(5);
+      writer->close();
+    } catch (const aiostreams::OSError&) {
+    }
+    server->close();
+  };
+  aiostreams::run(loop, main());
+  std::vector<std::string> lines;
+  for (const auto& event : loop.trace()) {
+    if (event.description.rfind("draw", 0) != 0 && event.description.rfind("net-draw", 0) != 0 &&
+        event.description != "callback") {
+      lines.push_back(event.description);
+    }
+  }
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  INFO(all);
+  auto has = [&](const std::string& line) { return std::find(lines.begin(), lines.end(), line) != lines.end(); };
+  CHECK(has("listen server:8888"));
+  CHECK(has("connect client-1 -> server:8888"));
+  CHECK(has("established client-1:49152 -> server:8888"));
+  CHECK(has("accept server:8888 -> client-1:49152"));
+  CHECK(has("send client-1:49152 -> server:8888, 6 B"));
+  CHECK(has("deliver client-1:49152 -> server:8888, 6 B"));
+  CHECK(has("fault-reset client-1:49152 -> server:8888"));
 }

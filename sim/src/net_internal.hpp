@@ -63,6 +63,10 @@ struct Network::Impl {
   }
   void partition(int a, int b, std::int64_t duration_ns, bool one_way);
   void fault(const char* what, std::uint64_t id);
+  /// A fault on one connection: traced as "fault-reset client-1:49152 -> server:8888".
+  void fault(const char* what, const SimTransport& on);
+  /// "server:8888"; "server" for port < 0.
+  std::string endpoint_name(int host, int port = -1) const;
   /// Makes both ends of a new connection; the server end goes to `listener`'s queue.
   std::shared_ptr<SimTransport> establish(int client_host, SocketAddress client_name, int server_host,
                                           SocketAddress server_name, SimListener& listener);
@@ -103,6 +107,11 @@ class SimTransport final : public detail::SelectorTransport {
   void teardown() noexcept;
   std::uint64_t id() const noexcept { return id_; }
   int host() const noexcept { return host_; }
+  /// For traces: "client-1:49152 -> server:8888" (host names, not addresses), or a Unix
+  /// connection's "client-1 -> server:/tmp/s.sock".
+  std::string describe() const;
+  /// The same from the peer's side ("server:8888 -> client-1:49152").
+  std::string describe_reversed() const;
   bool lost() const noexcept { return connection_lost_called() || reset_; }
 
  private:
@@ -114,6 +123,7 @@ class SimTransport final : public detail::SelectorTransport {
   void remove_reader() override {}  // reading stops through closing() / reading_paused()
   void close_socket() override;
 
+  std::string end_name(bool local) const;
   std::shared_ptr<SimTransport> self() { return std::static_pointer_cast<SimTransport>(shared_from_this()); }
   enum class Kind : std::uint8_t { data, fin, rst };
   struct Segment {

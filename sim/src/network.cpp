@@ -150,14 +150,28 @@ void Network::Impl::partition(int a, int b, std::int64_t duration_ns, bool one_w
     auto& ba = partitions[{b, a}];
     ba = std::max(ba, until);
   }
-  loop.record(one_way ? "partition-one-way" : "partition",
-              static_cast<std::uint64_t>(a) << 32 | static_cast<std::uint32_t>(b),
-              static_cast<std::uint64_t>(duration_ns));
+  loop.record_described(one_way ? "partition-one-way" : "partition",
+                        static_cast<std::uint64_t>(a) << 32 | static_cast<std::uint32_t>(b),
+                        static_cast<std::uint64_t>(duration_ns), [&] {
+                          return endpoint_name(a) + (one_way ? " -> " : " <-> ") + endpoint_name(b) + " for " +
+                                 std::to_string(duration_ns / 1000000) + " ms";
+                        });
 }
 
 void Network::Impl::fault(const char* what, std::uint64_t id) {
   ++fired;
   loop.record(what, id);
+}
+
+void Network::Impl::fault(const char* what, const SimTransport& on) {
+  ++fired;
+  loop.record_described(what, on.id(), 0, [&on] { return on.describe(); });
+}
+
+std::string Network::Impl::endpoint_name(int host, int port) const {
+  const bool known = host >= 0 && static_cast<std::size_t>(host) < hosts.size();
+  std::string name = known ? hosts[static_cast<std::size_t>(host)].name : "host#" + std::to_string(host);
+  return port < 0 ? name : name + ":" + std::to_string(port);
 }
 
 std::shared_ptr<SimTransport> Network::Impl::establish(int client_host, SocketAddress client_name, int server_host,
@@ -171,7 +185,7 @@ std::shared_ptr<SimTransport> Network::Impl::establish(int client_host, SocketAd
   all.push_back(client);
   all.push_back(server);
   ++established;
-  loop.record("established", client->id(), server->id());
+  loop.record_described("established", client->id(), server->id(), [&client] { return client->describe(); });
   schedule_timed_faults(client, server);
   listener.enqueue(server);
   return client;
@@ -190,7 +204,7 @@ void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& c
       auto c = weak_client.lock();
       auto s = weak_server.lock();
       if (!c || !s || c->lost() || s->lost()) return;
-      fault("fault-reset", c->id());
+      fault("fault-reset", *c);
       c->hard_reset(true);
       s->hard_reset(true);
     });
@@ -200,7 +214,7 @@ void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& c
       auto c = weak_client.lock();
       auto s = weak_server.lock();
       if (!c || !s || c->lost() || s->lost()) return;
-      fault("fault-silent-close", c->id());
+      fault("fault-silent-close", *c);
       c->blackhole();
       s->blackhole();
     });
@@ -209,7 +223,7 @@ void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& c
     loop.call_at_ns(at(), [this, weak_server] {
       auto s = weak_server.lock();
       if (!s || s->lost()) return;
-      fault("fault-half-close", s->id());
+      fault("fault-half-close", *s);
       s->kernel_shutdown_write();
     });
   }
@@ -235,12 +249,12 @@ void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& c
       loop.call_at_ns(when, [this, weak, duration] {
         auto e = weak.lock();
         if (!e || e->lost()) return;
-        fault("fault-stall", e->id());
+        fault("fault-stall", *e);
         e->stall_for(duration);
       });
     }
     if (rng.chance(faults.slow_reader)) {
-      fault("fault-slow-reader", endpoint->id());
+      fault("fault-slow-reader", *endpoint);
       endpoint->make_slow_reader();
     }
   }
@@ -362,7 +376,7 @@ void SimListener::accept_one() {
     queue_.pop_front();
     if (endpoint->lost()) continue;
     if (net_->rng.chance(net_->faults.accept_error)) {
-      net_->fault("fault-accept-error", endpoint->id());
+      net_->fault("fault-accept-error", *endpoint);
       net_->loop.call_exception_handler({"socket.accept() out of system resource", detail::os_error(EMFILE)});
       endpoint->kill_with_rst();
       break;
@@ -376,7 +390,7 @@ void SimListener::accept_one() {
       endpoint->kill_with_rst();
       break;
     }
-    net_->loop.record("accept", endpoint->id());
+    net_->loop.record_described("accept", endpoint->id(), 0, [&endpoint] { return endpoint->describe(); });
     server->attach(endpoint);
     endpoint->start(std::move(protocol), server);
     break;
@@ -410,14 +424,16 @@ Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns
   const bool refused = net.rng.chance(net.faults.connect_refused);
   const bool hang = !refused && net.rng.chance(net.faults.connect_hang);
   if (hang) {
-    net.fault("fault-connect-hang", 0);
+    ++net.fired;
+    loop.record_described("fault-connect-hang", 0, 0, [&target] { return "to " + target; });
     Future<void> never(loop);
     never.set_label("connect to " + target + " (hanging)");
     co_await never;
   }
   co_await network_wait(loop, rtt_ns, "connect to " + target);
   if (refused) {
-    net.fault("fault-connect-refused", 0);
+    ++net.fired;
+    loop.record_described("fault-connect-refused", 0, 0, [&target] { return "to " + target; });
     std::rethrow_exception(refused_error);
   }
 }
@@ -490,19 +506,22 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory f
   const SocketAddress peer = tcp_address(peer_address, port);
   const std::string target = detail::address_repr(peer);
   const auto refused = detail::connect_error(ECONNREFUSED, peer);
-  record("connect", static_cast<std::uint64_t>(from) << 32 | static_cast<std::uint32_t>(to),
-         static_cast<std::uint64_t>(port));
+  record_described("connect", static_cast<std::uint64_t>(from) << 32 | static_cast<std::uint32_t>(to),
+                   static_cast<std::uint64_t>(port),
+                   [&] { return net.endpoint_name(from) + " -> " + net.endpoint_name(to, port); });
   const std::int64_t rtt = net.latency_ns(from, to) + net.latency_ns(to, from);
   co_await connect_faults(*this, net, rtt, target, refused);
 
   auto found = net.tcp_listeners.find({to, port});
   SimListener* listener = found == net.tcp_listeners.end() ? nullptr : found->second;
   if (listener == nullptr || !listener->listening() || !listener->accepts_from(loopback)) {
-    record("refused", static_cast<std::uint64_t>(port));
+    record_described("refused", static_cast<std::uint64_t>(port), 0, [&] { return net.endpoint_name(to, port); });
     std::rethrow_exception(refused);
   }
   if (listener->queue_full() || net.rng.chance(net.faults.backlog_full)) {
-    net.fault("fault-backlog-full", static_cast<std::uint64_t>(port));
+    ++net.fired;
+    record_described("fault-backlog-full", static_cast<std::uint64_t>(port), 0,
+                     [&] { return net.endpoint_name(from) + " -> " + net.endpoint_name(to, port); });
     std::rethrow_exception(refused);
   }
   const std::string client_address = loopback ? "127.0.0.1" : net.hosts[static_cast<std::size_t>(from)].address;
@@ -539,7 +558,8 @@ Task<std::shared_ptr<Server>> SimLoop::do_create_server(ProtocolFactory factory,
   } else if (net.tcp_listeners.count({on, port}) != 0) {
     std::rethrow_exception(detail::bind_error(EADDRINUSE, tcp_address(bind_address, port)));
   }
-  record("listen", static_cast<std::uint64_t>(on), static_cast<std::uint64_t>(port));
+  record_described("listen", static_cast<std::uint64_t>(on), static_cast<std::uint64_t>(port),
+                   [&] { return net.endpoint_name(on, port); });
   std::vector<std::unique_ptr<Listener>> listeners;
   listeners.push_back(std::make_unique<SimListener>(net, on, port, kind, SocketAddress{bind_address, port, ""}));
   auto server = std::make_shared<Server>(*this, std::move(listeners), std::move(factory), options.backlog);
@@ -554,7 +574,8 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_unix_connection(ProtocolFact
   // No host to default server_hostname to: asyncio requires it with ssl.
   std::optional<detail::TlsParams> tls = client_tls(net, options, std::string());
   const int on = net.current_host();
-  record("connect-unix", static_cast<std::uint64_t>(on), path.size());
+  record_described("connect-unix", static_cast<std::uint64_t>(on), path.size(),
+                   [&] { return net.endpoint_name(on) + " -> " + path; });
   const std::int64_t rtt = net.latency_ns(on, on) + net.latency_ns(on, on);
   // A Unix connect fails with the bare errno (sock_connect adds no address for AF_UNIX paths).
   const auto refused = detail::os_error(ECONNREFUSED);
@@ -585,7 +606,8 @@ Task<std::shared_ptr<Server>> SimLoop::do_create_unix_server(ProtocolFactory fac
     }
     net.unix_paths.erase(found);
   }
-  record("listen-unix", static_cast<std::uint64_t>(on), path.size());
+  record_described("listen-unix", static_cast<std::uint64_t>(on), path.size(),
+                   [&] { return net.endpoint_name(on) + ":" + path; });
   std::vector<std::unique_ptr<Listener>> listeners;
   listeners.push_back(std::make_unique<SimListener>(net, on, path, options.cleanup_socket));
   auto server = std::make_shared<Server>(*this, std::move(listeners), std::move(factory), options.backlog);

@@ -34,19 +34,18 @@ void SimLoop::rng_tap(void* self, std::uint64_t value) noexcept {
 }
 
 void SimLoop::record(const char* what, std::uint64_t a, std::uint64_t b) {
+  mix_event(what, a, b);
+  if (trace_on_) push_trace(std::string(what) + ' ' + std::to_string(a) + ' ' + std::to_string(b));
+}
+
+void SimLoop::mix_event(const char* what, std::uint64_t a, std::uint64_t b) noexcept {
   // The name is hashed by its first bytes (names are short literals).
   std::uint64_t name = 0;
   for (const char* c = what; *c != '\0'; ++c) name = name * 131 + static_cast<unsigned char>(*c);
   mix(name ^ (a * 0xff51afd7ed558ccdULL) ^ (b * 0xc4ceb9fe1a85ec53ULL) ^ static_cast<std::uint64_t>(now_ns_));
-  if (trace_on_) {
-    std::string text(what);
-    text += ' ';
-    text += std::to_string(a);
-    text += ' ';
-    text += std::to_string(b);
-    trace_.push_back(TraceEvent{recorded_ - 1, now_ns_, std::move(text)});
-  }
 }
+
+void SimLoop::push_trace(std::string text) { trace_.push_back(TraceEvent{recorded_ - 1, now_ns_, std::move(text)}); }
 
 bool SimLoop::buggify_site(const char* file, int line) {
   if (!buggify_on_) return false;

@@ -41,6 +41,23 @@ void SimTransport::start(std::shared_ptr<Protocol> protocol, std::weak_ptr<Serve
   });
 }
 
+std::string SimTransport::end_name(bool local) const {
+  const int host = local ? host_ : peer_host_;
+  const SocketAddress& name = local ? sockname_ : peername_;
+  if (name.is_unix()) return net_->endpoint_name(host) + ":" + name.path;
+  return net_->endpoint_name(host, name.port);
+}
+
+std::string SimTransport::describe() const {
+  if (net_ == nullptr) return "#" + std::to_string(id_);
+  return end_name(true) + " -> " + end_name(false);
+}
+
+std::string SimTransport::describe_reversed() const {
+  if (net_ == nullptr) return "#" + std::to_string(id_);
+  return end_name(false) + " -> " + end_name(true);
+}
+
 // ---------------------------------------------------------------- writing
 
 std::size_t SimTransport::get_write_buffer_size() const {
@@ -117,7 +134,8 @@ void SimTransport::send_segment(Kind kind, std::string data) {
   last_arrival_ns_ = arrival;
   flight_bytes_ += size;
   flight_.push_back(Segment{arrival, kind, std::move(data)});
-  net_->loop.record(kind == Kind::data ? "send" : (kind == Kind::fin ? "send-fin" : "send-rst"), id_, size);
+  net_->loop.record_described(kind == Kind::data ? "send" : (kind == Kind::fin ? "send-fin" : "send-rst"), id_, size,
+                              [this, size] { return describe() + ", " + std::to_string(size) + " B"; });
   arm_timer();
 }
 
@@ -161,9 +179,14 @@ void SimTransport::deliver_due() {
 // ---------------------------------------------------------------- reading
 
 void SimTransport::on_segment(Segment& segment) {
-  net_->loop.record(
+  // The segment arrives at this end: traced from the sender's side ("a -> b, 6 B").
+  net_->loop.record_described(
       "deliver", id_,
-      segment.kind == Kind::data ? segment.data.size() : (segment.kind == Kind::fin ? 1u << 30 : 1u << 31));
+      segment.kind == Kind::data ? segment.data.size() : (segment.kind == Kind::fin ? 1u << 30 : 1u << 31), [&] {
+        const std::string what = segment.kind == Kind::data ? std::to_string(segment.data.size()) + " B"
+                                                            : (segment.kind == Kind::fin ? "FIN" : "RST");
+        return describe_reversed() + ", " + what;
+      });
   if (reset_) return;
   switch (segment.kind) {
     case Kind::data:

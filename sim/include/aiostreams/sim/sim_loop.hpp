@@ -92,6 +92,14 @@ class SimLoop final : public Loop {
   const std::vector<TraceEvent>& trace() const noexcept { return trace_; }
   /// Adds a decision to the digest (and to the trace): `what` names it, a and b qualify it.
   void record(const char* what, std::uint64_t a = 0, std::uint64_t b = 0);
+  /// record(), with the trace line written by `describe()` instead of the numbers
+  /// ("connect client-1 -> server:8888"). The digest is record()'s: only a and b go in, and
+  /// `describe` runs only while the trace is on.
+  template <class Describe>
+  void record_described(const char* what, std::uint64_t a, std::uint64_t b, Describe&& describe) {
+    mix_event(what, a, b);
+    if (trace_on_) push_trace(std::string(what) + ' ' + describe());
+  }
 
   // ---- buggify (see buggify.hpp) ----
   void set_buggify_enabled(bool on) noexcept { buggify_on_ = on; }
@@ -112,6 +120,8 @@ class SimLoop final : public Loop {
                                                       const ServerOptions& options) override;
 
  private:
+  void mix_event(const char* what, std::uint64_t a, std::uint64_t b) noexcept;
+  void push_trace(std::string text);
   void drop_cancelled_timers();
   void move_due_timers();
   static void rng_tap(void* self, std::uint64_t value) noexcept;
