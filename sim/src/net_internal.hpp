@@ -1,9 +1,11 @@
 // Private: the simulated network's moving parts (Network::Impl, SimTransport, SimListener).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,6 +22,12 @@ namespace aiostreams::sim {
 
 class SimTransport;
 class SimListener;
+
+/// Virtual nanoseconds for a duration in seconds (0 for anything not positive).
+inline std::int64_t seconds_to_ns(double seconds) noexcept {
+  if (!(seconds > 0)) return 0;
+  return static_cast<std::int64_t>(std::llround(seconds * 1e9));
+}
 
 struct SimHost {
   std::string name;
@@ -50,7 +58,8 @@ struct Network::Impl {
   std::vector<std::weak_ptr<SimTransport>> all;
   std::vector<SimListener*> listeners;
   std::uint64_t next_id = 1;
-  std::uint64_t established = 0, delivered = 0, fired = 0;
+  std::uint64_t established = 0, delivered = 0, fired = 0, crashes = 0;
+  std::map<int, std::function<Task<void>()>> restart_hooks;  // host -> what restarts it
 
   int add_host(const std::string& name);
   /// The host of the running task ("localhost" when none).
@@ -70,8 +79,15 @@ struct Network::Impl {
   /// Makes both ends of a new connection; the server end goes to `listener`'s queue.
   std::shared_ptr<SimTransport> establish(int client_host, SocketAddress client_name, int server_host,
                                           SocketAddress server_name, SimListener& listener);
+  /// A partition's or stall's duration: uniform in [min, max], or (long_share of the time)
+  /// in [1 s, long_max].
+  std::int64_t fault_duration_ns(double min, double max, double long_max);
   void schedule_timed_faults(const std::shared_ptr<SimTransport>& client, const std::shared_ptr<SimTransport>& server);
   void teardown() noexcept;
+  /// Network::crash for host index `host` (host_crash.cpp).
+  void crash(int host, bool silent, std::int64_t restart_after_ns);
+  /// The host_crash fault: with its probability, a crash of `host` in [0, crash_window].
+  void maybe_schedule_crash(int host);
 };
 
 /// asyncio's _SelectorSocketTransport on a simulated kernel socket: the state machine is
@@ -102,6 +118,9 @@ class SimTransport final : public detail::SelectorTransport {
   void kernel_shutdown_write();
   /// Nothing arrives any more in either direction (silent close fault).
   void blackhole() noexcept { blackholed_ = true; }
+  /// Its host crashed: the peer gets RST (and this end's protocol ConnectionResetError), or,
+  /// if `silent`, the connection becomes a black hole both ways.
+  void crash(bool silent);
   void stall_for(std::int64_t duration_ns);
   void make_slow_reader() noexcept { slow_ = true; }
   void teardown() noexcept;
@@ -202,6 +221,7 @@ class SimListener final : public Listener {
   bool queue_full() const noexcept { return static_cast<int>(queue_.size()) >= backlog_; }
   void enqueue(std::shared_ptr<SimTransport> endpoint);
   void detach_network() noexcept { net_ = nullptr; }
+  int host() const noexcept { return host_; }
 
  private:
   void accept_one();

@@ -20,11 +20,6 @@
 namespace aiostreams::sim {
 
 namespace {
-std::int64_t seconds_to_ns(double seconds) noexcept {
-  if (!(seconds > 0)) return 0;
-  return static_cast<std::int64_t>(std::llround(seconds * 1e9));
-}
-
 [[noreturn]] void throw_gaierror() { std::rethrow_exception(detail::resolution_error(EAI_NONAME)); }
 
 SocketAddress tcp_address(const std::string& host, int port) { return SocketAddress{host, port, ""}; }
@@ -70,7 +65,10 @@ std::string FaultConfig::to_string() const {
   return text + buffer;
 }
 
-FaultConfig Swarm::draw(std::uint64_t seed) {
+FaultConfig Swarm::draw(std::uint64_t seed, double duration_scale) {
+  if (!(duration_scale > 0) || !std::isfinite(duration_scale)) {
+    throw ValueError("the swarm's duration scale must be a positive number, got " + std::to_string(duration_scale));
+  }
   Prng rng = Prng(seed).fork("swarm");
   FaultConfig faults;
   // Every knob is drawn whether or not its fault is on, so the draws never shift.
@@ -80,12 +78,32 @@ FaultConfig Swarm::draw(std::uint64_t seed) {
     return on ? value : 0.0;
   };
   // In table order: the order of the draws is part of every swarm seed.
-  for (const auto& fault : fault_table) faults.*fault.field = knob(fault.swarm_max);
+  // host_crash came after the first ten faults: it is drawn last (below), so that every
+  // seed keeps the draws it had before.
+  const auto drawn_last = [](const FaultInfo& fault) { return fault.field == &FaultConfig::host_crash; };
+  for (const auto& fault : fault_table) {
+    if (!drawn_last(fault)) faults.*fault.field = knob(fault.swarm_max);
+  }
   faults.one_way_share = rng.uniform_real();
   faults.fault_window = 0.01 + rng.uniform_real() * 2.0;
   faults.partition_max = 0.02 + rng.uniform_real() * 1.0;
   faults.stall_max = 0.02 + rng.uniform_real() * 0.5;
   faults.slow_reader_chunk = static_cast<std::size_t>(rng.uniform_int(1, 4096));
+  for (const auto& fault : fault_table) {
+    if (drawn_last(fault)) faults.*fault.field = knob(fault.swarm_max);
+  }
+  // Long partitions and stalls, drawn after the knobs above so that their draws keep their order.
+  const bool long_durations = rng.chance(0.25);
+  const double long_share = rng.uniform_real();
+  faults.long_share = long_durations ? long_share : 0.0;
+  faults.crash_window = 1.0 + rng.uniform_real() * 29.0;
+  faults.crash_silent_share = rng.uniform_real();
+  faults.restart_max = 0.2 + rng.uniform_real() * 10.0;
+  for (double* duration :
+       {&faults.partition_min, &faults.partition_max, &faults.stall_min, &faults.stall_max, &faults.partition_long_max,
+        &faults.stall_long_max, &faults.restart_min, &faults.restart_max}) {
+    *duration *= duration_scale;
+  }
   return faults;
 }
 
@@ -191,6 +209,15 @@ std::shared_ptr<SimTransport> Network::Impl::establish(int client_host, SocketAd
   return client;
 }
 
+std::int64_t Network::Impl::fault_duration_ns(double min, double max, double long_max) {
+  // With long_share 0 nothing extra is drawn: runs without long faults keep their draws.
+  if (rng.chance(faults.long_share)) {
+    const double from = std::min(1.0, long_max);
+    return seconds_to_ns(from + (long_max - from) * rng.uniform_real());
+  }
+  return seconds_to_ns(min + (max - min) * rng.uniform_real());
+}
+
 void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& client,
                                           const std::shared_ptr<SimTransport>& server) {
   if (!faults.any()) return;
@@ -230,7 +257,7 @@ void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& c
   if (rng.chance(faults.partition)) {
     const std::int64_t when = at();
     const std::int64_t duration =
-        seconds_to_ns(faults.partition_min + (faults.partition_max - faults.partition_min) * rng.uniform_real());
+        fault_duration_ns(faults.partition_min, faults.partition_max, faults.partition_long_max);
     const bool one_way = rng.chance(faults.one_way_share);
     const bool reverse = rng.chance(0.5);
     const int a = reverse ? server->host() : client->host();
@@ -243,8 +270,7 @@ void Network::Impl::schedule_timed_faults(const std::shared_ptr<SimTransport>& c
   for (const auto& endpoint : {client, server}) {
     if (rng.chance(faults.stall)) {
       const std::int64_t when = at();
-      const std::int64_t duration =
-          seconds_to_ns(faults.stall_min + (faults.stall_max - faults.stall_min) * rng.uniform_real());
+      const std::int64_t duration = fault_duration_ns(faults.stall_min, faults.stall_max, faults.stall_long_max);
       std::weak_ptr<SimTransport> weak = endpoint;
       loop.call_at_ns(when, [this, weak, duration] {
         auto e = weak.lock();
@@ -294,7 +320,20 @@ NetworkConfig& Network::config() noexcept { return impl_->config; }
 void Network::set_config(const NetworkConfig& config) { impl_->config = config; }
 FaultConfig& Network::faults() noexcept { return impl_->faults; }
 void Network::set_faults(const FaultConfig& faults) { impl_->faults = faults; }
-void Network::enable_swarm() { impl_->faults = Swarm::draw(impl_->loop.seed()); }
+void Network::enable_swarm(double duration_scale) { impl_->faults = Swarm::draw(impl_->loop.seed(), duration_scale); }
+void Network::crash(const std::string& host, bool silent, double restart_after) {
+  auto found = impl_->by_name.find(host);
+  if (found == impl_->by_name.end()) throw ValueError("unknown host '" + host + "' in crash()");
+  if (!(restart_after >= 0)) throw ValueError("restart_after must be >= 0");
+  impl_->crash(found->second, silent, seconds_to_ns(restart_after));
+}
+void Network::on_restart(const std::string& host, std::function<Task<void>()> restart) {
+  if (!restart) throw ValueError("on_restart() needs a restart function");
+  const int index = impl_->add_host(host);
+  impl_->restart_hooks[index] = std::move(restart);
+  impl_->maybe_schedule_crash(index);
+}
+std::uint64_t Network::crashes() const noexcept { return impl_->crashes; }
 void Network::partition(const std::string& a, const std::string& b, double seconds, bool one_way) {
   auto ia = impl_->by_name.find(a);
   auto ib = impl_->by_name.find(b);

@@ -315,6 +315,15 @@ void SimTransport::kill_with_rst() {
   if (!connection_lost_scheduled()) force_close(std::make_exception_ptr(ConnectionResetError()));
 }
 
+void SimTransport::crash(bool silent) {
+  if (!silent) {
+    kill_with_rst();
+    return;
+  }
+  blackholed_ = true;
+  if (auto peer = peer_.lock()) peer->blackhole();
+}
+
 void SimTransport::hard_reset(bool notify_now) {
   if (reset_ || net_ == nullptr) return;
   reset_ = true;

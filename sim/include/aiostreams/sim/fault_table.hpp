@@ -42,6 +42,11 @@ inline constexpr FaultInfo fault_table[] = {
     {"stall", &FaultConfig::stall, "a direction delivers nothing for [`stall_min`, `stall_max`] s", 0.3},
     {"slow_reader", &FaultConfig::slow_reader,
      "a socket hands its protocol at most `slow_reader_chunk` bytes every `slow_reader_interval` s", 0.3},
+    {"host_crash", &FaultConfig::host_crash,
+     "a host with a restart hook (`Network::on_restart`) crashes once in [0, `crash_window`] s: its tasks are "
+     "cancelled, its listeners vanish, its connections reset (or, `crash_silent_share` of the time, go silent); "
+     "the hook restarts it after [`restart_min`, `restart_max`] s",
+     0.3},
 };
 
 /// The fault named `name`, or nullptr.

@@ -6,11 +6,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "aiostreams/sim/prng.hpp"
+#include "aiostreams/task.hpp"
 
 namespace aiostreams::sim {
 
@@ -79,8 +81,15 @@ struct FaultConfig {
   double fault_window = 1.0;                         ///< seconds after establishment in which timed faults fire
   double partition_min = 0.01, partition_max = 0.5;  ///< partition duration (seconds)
   double stall_min = 0.01, stall_max = 0.2;          ///< stall duration (seconds)
-  std::size_t slow_reader_chunk = 512;               ///< bytes per slow read
-  double slow_reader_interval = 1e-3;                ///< seconds between slow reads
+  double long_share = 0;                ///< how many partitions and stalls are long instead: from 1 s up to
+  double partition_long_max = 120;      ///< this (seconds) for a partition
+  double stall_long_max = 60;           ///< and this for a stall: longer than a client's timeouts
+  std::size_t slow_reader_chunk = 512;  ///< bytes per slow read
+  double slow_reader_interval = 1e-3;   ///< seconds between slow reads
+  double host_crash = 0;                ///< a host with a restart hook crashes once in [0, `crash_window`] s
+  double crash_window = 10.0;           ///< seconds after the hook's registration (or a restart) a crash may come
+  double crash_silent_share = 0.5;      ///< how many crashes are silent (the machine is gone) rather than resets
+  double restart_min = 0.1, restart_max = 5.0;  ///< seconds from a crash to the restart hook
 
   /// True if any fault can fire.
   bool any() const noexcept;
@@ -91,7 +100,11 @@ struct FaultConfig {
 /// Per-seed fault mix (swarm testing): which faults are on and their knobs, drawn from the
 /// seed's own "swarm" stream, so that enabling it never shifts the simulation's draws.
 struct Swarm {
-  static FaultConfig draw(std::uint64_t seed);
+  /// A quarter of the seeds make some partitions and stalls long (`long_share` of them, 1 s
+  /// to 2 min and 1 s to 1 min: longer than a client's timeouts, so that timeout paths run);
+  /// otherwise they stay below about 1 s. `duration_scale` multiplies every partition, stall
+  /// and restart duration the seed can give.
+  static FaultConfig draw(std::uint64_t seed, double duration_scale = 1.0);
 };
 
 /// The network of one SimLoop (SimLoop::network()). Host 0 is "localhost" at 127.0.0.1;
@@ -117,13 +130,29 @@ class Network {
   void set_config(const NetworkConfig& config);
   FaultConfig& faults() noexcept;
   void set_faults(const FaultConfig& faults);
-  /// set_faults(Swarm::draw(loop.seed())).
-  void enable_swarm();
+  /// set_faults(Swarm::draw(loop.seed(), duration_scale)).
+  void enable_swarm(double duration_scale = 1.0);
 
   /// Partitions hosts a and b for `seconds` of virtual time: segments from a to b (and b to
   /// a unless one_way) are held, not lost, and delivered in order once it heals.
   /// Throws ValueError for an unknown host.
   void partition(const std::string& a, const std::string& b, double seconds, bool one_way = false);
+
+  /// Crashes `host` now, as when its process is killed: every task running on the host is
+  /// cancelled (its stack unwinds under CancelledError: the simulation's stand-in for
+  /// vanishing), its listeners close (new connects are refused), and each of its connections
+  /// ends before those tasks could close it: with a reset the peers get ConnectionResetError;
+  /// `silent` (the machine is gone) makes nothing arrive any more either way. If a restart
+  /// hook is registered (on_restart), it is spawned on the host `restart_after` seconds later.
+  /// Run the service as a spawned task (spawn_on), not as the awaited main task, so that its
+  /// cancellation is the service's, not the test's. Throws ValueError for an unknown host.
+  void crash(const std::string& host, bool silent = false, double restart_after = 1.0);
+  /// Registers what brings `host`'s service back after a crash: `restart()` runs as a task on
+  /// the host. It also makes the host a target of the host_crash fault (swarm): with that
+  /// probability a crash comes once in [0, crash_window] s, and again after each restart.
+  void on_restart(const std::string& host, std::function<Task<void>()> restart);
+  /// Crashes so far.
+  std::uint64_t crashes() const noexcept;
 
   /// Counters (for tests and reports).
   std::uint64_t connections_established() const noexcept;
