@@ -115,39 +115,13 @@ int parse_count(std::string_view text, const char* what) {
   return static_cast<int>(value);
 }
 
-// A probability as the usage shows it: decimal digits with at most one point, in [0, 1]
-// ("0.2", "1", ".5"). No sign, exponent, hex ("0x1"), "inf"/"nan" or spaces, all of which
-// strtod would take.
-double parse_probability(const std::string& item, const std::string& value) {
-  const bool plain = !value.empty() && value != "." && std::count(value.begin(), value.end(), '.') <= 1 &&
-                     std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  const double probability = plain ? std::strtod(value.c_str(), nullptr) : -1;
-  if (!(probability >= 0 && probability <= 1)) {
-    throw UsageError("--faults: '" + item + "': the probability must be a decimal number in [0, 1], such as 0.2");
+// "none", "swarm" or "name=p,name=p" (sim::parse_fault_spec), as a usage error.
+sim::FaultSpec parse_faults(const std::string& spec) {
+  try {
+    return sim::parse_fault_spec(spec);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--faults: ") + e.what());
   }
-  return probability;
-}
-
-// "none", "swarm" or "name=p,name=p"; validates and returns the canonical spelling.
-sim::FaultConfig parse_faults(const std::string& spec, bool& swarm) {
-  swarm = spec == "swarm";
-  sim::FaultConfig config;
-  if (spec == "none" || swarm) return config;
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    const std::size_t end = std::min(spec.find(',', start), spec.size());
-    const std::string item = spec.substr(start, end - start);
-    const std::size_t equals = item.find('=');
-    const std::string name = item.substr(0, equals);
-    const sim::FaultInfo* knob = sim::find_fault(name);
-    if (knob == nullptr) throw UsageError("--faults: unknown fault '" + name + "' (known: " + sim::fault_names() + ")");
-    if (equals == std::string::npos) {
-      throw UsageError("--faults: '" + item + "' needs a probability: " + name + "=P, P in [0, 1]");
-    }
-    config.*(knob->field) = parse_probability(item, item.substr(equals + 1));
-    start = end + 1;
-  }
-  return config;
 }
 
 Options parse_options(const char* program, int argc, char** argv, bool sweep) {
@@ -178,8 +152,7 @@ Options parse_options(const char* program, int argc, char** argv, bool sweep) {
       have_seed = true;
     } else if (arg == "--faults") {
       options.faults = std::string(value());
-      bool swarm = false;
-      (void)parse_faults(options.faults, swarm);  // validate now, with a clear message
+      (void)parse_faults(options.faults);  // validate now, with a clear message
     } else if (arg == "--clients") {
       options.params.clients = parse_count(value(), "--clients");
     } else if (arg == "--rounds") {
@@ -204,15 +177,7 @@ std::string replay(const Options& options, std::uint64_t seed) {
   return command;
 }
 
-void configure(sim::SimLoop& loop, const Options& options) {
-  bool swarm = false;
-  const sim::FaultConfig faults = parse_faults(options.faults, swarm);
-  if (swarm) {
-    loop.network().enable_swarm();
-  } else {
-    loop.network().set_faults(faults);
-  }
-}
+void configure(sim::SimLoop& loop, const Options& options) { parse_faults(options.faults).apply(loop.network()); }
 
 // One run of the workload as check_determinism() wants it (the report is not needed there).
 Task<void> run_for_check(sim::SimLoop& loop, const Options& options) {
