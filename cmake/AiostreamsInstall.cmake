@@ -4,15 +4,15 @@
 #   find_package(aiostreams REQUIRED)
 #   target_link_libraries(app PRIVATE aiostreams::aiostreams)   # and aiostreams::sim
 #
-# or one layer: aiostreams::core, ::streams, ::tls, ::asio, ::sim.
+# or one layer: aiostreams::core, ::streams, ::tls, ::asio, ::sim, and the test kit ::testing.
 #
 # Included at the end of the top-level CMakeLists.txt, when every target exists.
 #
 # What gets installed:
-#   include/aiostreams/...                   lib/*/include and sim/include, plus version.hpp
-#   lib/libaiostreams_{core,streams,tls,asio,sim}.a
+#   include/aiostreams/...                   lib/*/include, sim/include and testing/include, plus version.hpp
+#   lib/libaiostreams_{core,streams,tls,asio,sim,testing}.a
 #   lib/cmake/aiostreams/aiostreamsConfig.cmake, ...ConfigVersion.cmake, aiostreamsTargets*.cmake
-#   lib/pkgconfig/aiostreams.pc, aiostreams-{core,streams,tls,asio,sim}.pc   (AiostreamsPkgConfig)
+#   lib/pkgconfig/aiostreams.pc, aiostreams-{core,streams,tls,asio,sim,testing}.pc   (AiostreamsPkgConfig)
 #   bin/aiostreams                           the CLI, when built (cli/CMakeLists.txt)
 #
 # Asio is a private, header-only dependency, and no public header names an Asio type. For a static
@@ -54,10 +54,14 @@ function(aiostreams_build_only_dependency target dependency)
   set_property(TARGET ${target} PROPERTY INTERFACE_LINK_LIBRARIES "${_interface}")
 endfunction()
 
-set(AIOSTREAMS_INSTALLED_TARGETS aiostreams_core aiostreams_streams aiostreams_tls aiostreams_asio aiostreams aiostreams_sim)
+set(AIOSTREAMS_INSTALLED_TARGETS aiostreams_core aiostreams_streams aiostreams_tls aiostreams_asio aiostreams aiostreams_sim
+  aiostreams_testing)
 foreach(_target IN LISTS AIOSTREAMS_INSTALLED_TARGETS)
   aiostreams_build_only_dependency(${_target} Asio::Asio)
 endforeach()
+# The test kit parses its command line and reports with header-only libraries, privately.
+aiostreams_build_only_dependency(aiostreams_testing CLI11::CLI11)
+aiostreams_build_only_dependency(aiostreams_testing nlohmann_json::nlohmann_json)
 
 # --- the dependencies the installed package must find ---------------------------------------------
 # Scan the (export-visible part of the) link interfaces for imported targets, and turn each into a
@@ -110,6 +114,7 @@ install(DIRECTORY
     "${PROJECT_SOURCE_DIR}/lib/tls/include/"
     "${PROJECT_SOURCE_DIR}/lib/asio/include/"
     "${PROJECT_SOURCE_DIR}/sim/include/"
+    "${PROJECT_SOURCE_DIR}/testing/include/"
     "${AIOSTREAMS_GENERATED_INCLUDE_DIR}/"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h" PATTERN "*.ipp")
