@@ -54,14 +54,16 @@ function(aiostreams_build_only_dependency target dependency)
   set_property(TARGET ${target} PROPERTY INTERFACE_LINK_LIBRARIES "${_interface}")
 endfunction()
 
-set(AIOSTREAMS_INSTALLED_TARGETS aiostreams_core aiostreams_streams aiostreams_tls aiostreams_asio aiostreams aiostreams_sim
-  aiostreams_testing)
+set(AIOSTREAMS_INSTALLED_TARGETS aiostreams_core aiostreams_streams aiostreams_tls aiostreams_asio aiostreams aiostreams_sim)
+if(TARGET aiostreams_testing)  # AIOSTREAMS_BUILD_TESTKIT
+  list(APPEND AIOSTREAMS_INSTALLED_TARGETS aiostreams_testing)
+  # The test kit parses its command line and reports with header-only libraries, privately.
+  aiostreams_build_only_dependency(aiostreams_testing CLI11::CLI11)
+  aiostreams_build_only_dependency(aiostreams_testing nlohmann_json::nlohmann_json)
+endif()
 foreach(_target IN LISTS AIOSTREAMS_INSTALLED_TARGETS)
   aiostreams_build_only_dependency(${_target} Asio::Asio)
 endforeach()
-# The test kit parses its command line and reports with header-only libraries, privately.
-aiostreams_build_only_dependency(aiostreams_testing CLI11::CLI11)
-aiostreams_build_only_dependency(aiostreams_testing nlohmann_json::nlohmann_json)
 
 # --- the dependencies the installed package must find ---------------------------------------------
 # Scan the (export-visible part of the) link interfaces for imported targets, and turn each into a
@@ -108,13 +110,17 @@ install(TARGETS ${AIOSTREAMS_INSTALLED_TARGETS}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
+set(_testing_include "")
+if(TARGET aiostreams_testing)
+  set(_testing_include "${PROJECT_SOURCE_DIR}/testing/include/")
+endif()
 install(DIRECTORY
     "${PROJECT_SOURCE_DIR}/lib/core/include/"
     "${PROJECT_SOURCE_DIR}/lib/streams/include/"
     "${PROJECT_SOURCE_DIR}/lib/tls/include/"
     "${PROJECT_SOURCE_DIR}/lib/asio/include/"
     "${PROJECT_SOURCE_DIR}/sim/include/"
-    "${PROJECT_SOURCE_DIR}/testing/include/"
+    ${_testing_include}
     "${AIOSTREAMS_GENERATED_INCLUDE_DIR}/"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h" PATTERN "*.ipp")

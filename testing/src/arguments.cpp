@@ -30,7 +30,8 @@ std::uint64_t parse_count(const std::string& text, const std::string& option, st
 
 SeedRange parse_range(const std::string& text, const std::string& option) {
   const std::size_t dots = text.find("..");
-  if (dots == std::string::npos) throw UsageError(option + ": expected a range A..B such as 1..1000, got '" + text + "'");
+  if (dots == std::string::npos)
+    throw UsageError(option + ": expected a range A..B such as 1..1000, got '" + text + "'");
   SeedRange range{parse_uint(text.substr(0, dots), option), parse_uint(text.substr(dots + 2), option)};
   if (range.last < range.first) throw UsageError(option + ": the range A..B needs A <= B, got '" + text + "'");
   return range;

@@ -34,8 +34,10 @@ struct Raw {
 
 void add_run_options(CLI::App& command, Raw& raw) {
   command.add_option("--test", raw.test, "the registered test to run (see: list)")->required();
-  command.add_option("--faults", raw.faults, "none (default), swarm (a mix drawn per seed), or a list such as "
-                                             "reset=0.2,partition=0.1 of the faults " + sim::fault_names());
+  command.add_option("--faults", raw.faults,
+                     "none (default), swarm (a mix drawn per seed), or a list such as "
+                     "reset=0.2,partition=0.1 of the faults " +
+                         sim::fault_names());
   command.add_option("--clients", raw.clients, "Params::clients for the test (0: its default)");
   command.add_option("--rounds", raw.rounds, "Params::rounds for the test (0: its default)");
   command.add_option("--param", raw.params, "KEY=VALUE for Params::values (repeatable)");
@@ -60,8 +62,10 @@ RunConfig resolve(const Raw& raw, const char* program) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--faults: ") + e.what());
   }
-  if (!raw.clients.empty()) config.params.clients = static_cast<int>(detail::parse_count(raw.clients, "--clients", 0, 1000000));
-  if (!raw.rounds.empty()) config.params.rounds = static_cast<int>(detail::parse_count(raw.rounds, "--rounds", 0, 1000000000));
+  if (!raw.clients.empty())
+    config.params.clients = static_cast<int>(detail::parse_count(raw.clients, "--clients", 0, 1000000));
+  if (!raw.rounds.empty())
+    config.params.rounds = static_cast<int>(detail::parse_count(raw.rounds, "--rounds", 0, 1000000000));
   for (const auto& param : raw.params) {
     const std::size_t equals = param.find('=');
     if (equals == 0 || equals == std::string::npos) {

@@ -47,8 +47,8 @@ std::string how_it_ended(int status) {
 }
 }  // namespace
 
-std::vector<SeedResult> run_seeds(const TestCase& test, const RunConfig& config, const std::vector<std::uint64_t>& seeds,
-                                  int jobs, const Progress& progress) {
+std::vector<SeedResult> run_seeds(const TestCase& test, const RunConfig& config,
+                                  const std::vector<std::uint64_t>& seeds, int jobs, const Progress& progress) {
   std::vector<SeedResult> results;
   if (jobs <= 1 || seeds.size() <= 1) {
     for (const std::uint64_t seed : seeds) {
@@ -85,7 +85,8 @@ std::vector<SeedResult> run_seeds(const TestCase& test, const RunConfig& config,
       }
       for (auto& worker : workers) {
         if (worker.fd < 0) continue;
-        const auto entry = std::find_if(polled.begin(), polled.end(), [&](const pollfd& p) { return p.fd == worker.fd; });
+        const auto entry =
+            std::find_if(polled.begin(), polled.end(), [&](const pollfd& p) { return p.fd == worker.fd; });
         if (entry->revents == 0) continue;
         char buffer[65536];
         const ssize_t n = ::read(worker.fd, buffer, sizeof buffer);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 namespace aiostreams::testing {
@@ -63,8 +64,8 @@ std::string junit_xml(const std::vector<SeedResult>& results) {
       failures += seed->ok ? 0 : 1;
       seconds += seed->seconds;
     }
-    xml += "  <testsuite name=\"" + xml_escape(test) + "\" tests=\"" + std::to_string(seeds.size()) +
-           "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\" time=\"" + seconds_text(seconds) + "\">\n";
+    xml += "  <testsuite name=\"" + xml_escape(test) + "\" tests=\"" + std::to_string(seeds.size()) + "\" failures=\"" +
+           std::to_string(failures) + "\" errors=\"0\" time=\"" + seconds_text(seconds) + "\">\n";
     for (const auto* seed : seeds) {
       xml += "    <testcase classname=\"" + xml_escape(test) + "\" name=\"seed " + std::to_string(seed->seed) +
              "\" time=\"" + seconds_text(seed->seconds) + "\"";
@@ -103,8 +104,8 @@ bool all_passed(const std::vector<SeedResult>& results) {
 }
 
 void print_summary(std::FILE* out, const std::vector<SeedResult>& results, double wall_seconds) {
-  std::fprintf(out, "%-20s %-12s %8s %8s %8s %12s %12s %10s\n", "test", "faults", "seeds", "passed", "failed",
-               "events", "faults fired", "seeds/s");
+  std::fprintf(out, "%-20s %-12s %8s %8s %8s %12s %12s %10s\n", "test", "faults", "seeds", "passed", "failed", "events",
+               "faults fired", "seeds/s");
   for (const auto& [test, seeds] : by_test(results)) {
     std::uint64_t failed = 0, events = 0, fired = 0;
     for (const auto* seed : seeds) {

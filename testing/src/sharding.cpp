@@ -55,7 +55,8 @@ Shard select_shard(const std::optional<std::string>& flag, const std::optional<s
                    const Environment& environment) {
   if (flag) {
     const std::size_t slash = flag->find('/');
-    if (slash == std::string::npos) throw std::invalid_argument("--shard: expected K/N (e.g. 0/4), got '" + *flag + "'");
+    if (slash == std::string::npos)
+      throw std::invalid_argument("--shard: expected K/N (e.g. 0/4), got '" + *flag + "'");
     return checked(number(flag->substr(0, slash), "--shard"), number(flag->substr(slash + 1), "--shard"), "--shard",
                    "--shard", "--shard");
   }
@@ -80,7 +81,8 @@ Shard select_shard(const std::optional<std::string>& flag, const std::optional<s
     return checked(number(*index, "JOB_COMPLETION_INDEX"), total, "JOB_COMPLETION_INDEX", "JOB_COMPLETION_INDEX",
                    total_name);
   }
-  if (shards_total) throw std::invalid_argument("--shards-total: only used with JOB_COMPLETION_INDEX, which is not set");
+  if (shards_total)
+    throw std::invalid_argument("--shards-total: only used with JOB_COMPLETION_INDEX, which is not set");
   return Shard{};
 }
 

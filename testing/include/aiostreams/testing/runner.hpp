@@ -60,7 +60,7 @@ using Progress = std::function<void(const SeedResult&)>;
 /// Runs every seed, spread over `jobs` forked worker processes when jobs > 1 (seed k of the
 /// list goes to worker k mod jobs). Returns the results ordered by seed. A worker that dies
 /// leaves its unreported seeds failed with a violation that says so.
-std::vector<SeedResult> run_seeds(const TestCase& test, const RunConfig& config, const std::vector<std::uint64_t>& seeds,
-                                  int jobs, const Progress& progress = {});
+std::vector<SeedResult> run_seeds(const TestCase& test, const RunConfig& config,
+                                  const std::vector<std::uint64_t>& seeds, int jobs, const Progress& progress = {});
 
 }  // namespace aiostreams::testing

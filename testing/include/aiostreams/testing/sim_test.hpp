@@ -23,8 +23,8 @@ namespace aiostreams::testing {
 
 /// What the command line passes to every seed of a run (--clients, --rounds, --param k=v).
 struct Params {
-  int clients = 0;  ///< 0: the test's default
-  int rounds = 0;   ///< 0: the test's default
+  int clients = 0;                            ///< 0: the test's default
+  int rounds = 0;                             ///< 0: the test's default
   std::map<std::string, std::string> values;  ///< --param key=value
   /// values[key], or `fallback` when absent.
   std::string get(const std::string& key, const std::string& fallback = "") const;
@@ -100,10 +100,10 @@ const TestCase* find_test(std::string_view name);
 #define AIOSTREAMS_SIM_TEST_CAT2(a, b) a##b
 #define AIOSTREAMS_SIM_TEST_CAT(a, b) AIOSTREAMS_SIM_TEST_CAT2(a, b)
 /// Defines and registers a simulation test; write the parameter list and body after it.
-#define AIOSTREAMS_SIM_TEST(name, description)                                                       \
-  static ::aiostreams::Task<void> AIOSTREAMS_SIM_TEST_CAT(aiostreams_sim_test_, __LINE__)(          \
-      ::aiostreams::testing::SimTest&);                                                              \
+#define AIOSTREAMS_SIM_TEST(name, description)                                                              \
+  static ::aiostreams::Task<void> AIOSTREAMS_SIM_TEST_CAT(aiostreams_sim_test_,                             \
+                                                          __LINE__)(::aiostreams::testing::SimTest&);       \
   [[maybe_unused]] static const std::size_t AIOSTREAMS_SIM_TEST_CAT(aiostreams_sim_test_index_, __LINE__) = \
-      ::aiostreams::testing::register_test(name, description,                                        \
-                                           AIOSTREAMS_SIM_TEST_CAT(aiostreams_sim_test_, __LINE__)); \
+      ::aiostreams::testing::register_test(name, description,                                               \
+                                           AIOSTREAMS_SIM_TEST_CAT(aiostreams_sim_test_, __LINE__));        \
   static ::aiostreams::Task<void> AIOSTREAMS_SIM_TEST_CAT(aiostreams_sim_test_, __LINE__)
