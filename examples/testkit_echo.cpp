@@ -63,8 +63,8 @@ Task<void> still_serving(SimTest& t, std::shared_ptr<aiostreams::Server> server)
 }
 
 AIOSTREAMS_SIM_TEST("echo", "clients send lines to an echo server and get each one back")(SimTest& t) {
-  auto server = co_await aiostreams::sim::spawn_on(t.loop(), "server",
-                                                   aiostreams::start_server(handle_echo, "0.0.0.0", 8888));
+  auto server =
+      co_await aiostreams::sim::spawn_on(t.loop(), "server", aiostreams::start_server(handle_echo, "0.0.0.0", 8888));
   const int clients = t.params().clients > 0 ? t.params().clients : 3;
   const int rounds = t.params().rounds > 0 ? t.params().rounds : 10;
   std::vector<aiostreams::Future<void>> tasks;

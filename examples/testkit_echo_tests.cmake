@@ -23,3 +23,13 @@ add_test(NAME testkit_echo_bad_seeds_exit_2
     -P ${CMAKE_CURRENT_SOURCE_DIR}/testkit_expect_exit.cmake)
 set_tests_properties(testkit_echo_list testkit_echo_sweep_swarm_jobs2 testkit_echo_planted_bug_replays
   testkit_echo_bad_seeds_exit_2 PROPERTIES LABELS testkit TIMEOUT 120)
+
+# Shards with --json and --junit, JUnit parsed back by Python, merged by `aiostreams report merge`.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME testkit_echo_shards_junit_and_merge
+    COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:testkit_echo_buggy> -DCLI=$<TARGET_FILE:aiostreams_cli>
+      -DPYTHON=${Python3_EXECUTABLE} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/testkit_reports
+      -P ${CMAKE_CURRENT_SOURCE_DIR}/testkit_reports_check.cmake)
+  set_tests_properties(testkit_echo_shards_junit_and_merge PROPERTIES LABELS testkit TIMEOUT 120)
+endif()
