@@ -62,8 +62,9 @@ TEST_CASE("run of a passing seed exits 0", "[testing]") {
 TEST_CASE("a failing sweep prints each failed seed's replay command with the user's argv[0]", "[testing]") {
   const Captured sweep = kit({"sweep", "--test", "kit-planted", "--seeds", "1..10", "--jobs", "2"});
   CHECK(sweep.code == 1);
-  CHECK_THAT(sweep.out, Catch::Contains("kit-planted seed 3 FAILED:\n  violation: planted: seed % 5 == 3\n"
-                                        "  replay: /path/to/user_tests run --test kit-planted --seed 3 --faults none\n"));
+  CHECK_THAT(sweep.out,
+             Catch::Contains("kit-planted seed 3 FAILED:\n  violation: planted: seed % 5 == 3\n"
+                             "  replay: /path/to/user_tests run --test kit-planted --seed 3 --faults none\n"));
   CHECK_THAT(sweep.out, Catch::Contains("replay: /path/to/user_tests run --test kit-planted --seed 8 --faults none"));
   CHECK_THAT(sweep.out, !Catch::Contains("--seed 4 "));
   const Captured replay = kit({"run", "--test", "kit-planted", "--seed", "8"});
@@ -82,8 +83,9 @@ TEST_CASE("a sweep in which a sometimes never holds fails and names it", "[testi
 TEST_CASE("--json with --jobs 2 has the per-seed lines of --jobs 1 except the wall time", "[testing]") {
   const std::string one = temp_path("jobs1.json"), two = temp_path("jobs2.json");
   CHECK(kit({"sweep", "--test", "kit-net", "--seeds", "1..30", "--faults", "swarm", "--json", one}).code == 0);
-  CHECK(kit({"sweep", "--test", "kit-net", "--seeds", "1..30", "--faults", "swarm", "--jobs", "2", "--json", two})
-            .code == 0);
+  CHECK(
+      kit({"sweep", "--test", "kit-net", "--seeds", "1..30", "--faults", "swarm", "--jobs", "2", "--json", two}).code ==
+      0);
   const auto a = lines_of(one), b = lines_of(two);
   REQUIRE(a.size() == 30);
   REQUIRE(b.size() == 30);
@@ -116,7 +118,8 @@ TEST_CASE("--shard K/N runs seeds (i - A) mod N == K and report merge puts the s
   // The same shard twice: a duplicate, named by file and line.
   const Captured duplicate = kit({"report", "merge", merged, shards[0], shards[0]});
   CHECK(duplicate.code == 2);
-  CHECK_THAT(duplicate.err, Catch::Contains(shards[0] + ":1: test kit-planted seed 10 is already in " + shards[0] + ":1"));
+  CHECK_THAT(duplicate.err,
+             Catch::Contains(shards[0] + ":1: test kit-planted seed 10 is already in " + shards[0] + ":1"));
 }
 
 // (kit-planted fails only seeds 3 and 8 of 0..11, which these shards do not run.)

@@ -23,6 +23,7 @@ SeedResult sample(const std::string& test, std::uint64_t seed, bool ok) {
   result.seconds = 0.25;
   if (!ok) result.violations = {"broken <invariant> & \"quotes\""};
   result.sometimes = {{"retried", seed % 2 == 0}};
+  result.counters = {{"round_trips", seed * 10}};
   result.replay = "./t run --test " + test + " --seed " + std::to_string(seed) + " --faults swarm";
   return result;
 }
@@ -48,7 +49,9 @@ TEST_CASE("a result survives to_json_line and parse_json_line", "[testing]") {
   const std::string line = to_json_line(original);
   CHECK(line.find('\n') == std::string::npos);
   CHECK_THAT(line, Catch::StartsWith("{\"test\":\"echo\",\"seed\":17,\"ok\":false,\"digest\":\"0123456789abce00\""));
+  CHECK_THAT(line, Catch::Contains("\"counters\":{\"round_trips\":170}"));
   const SeedResult back = parse_json_line(line);
+  CHECK(back.counters == original.counters);
   CHECK(to_json_line(back) == line);
 }
 
@@ -88,7 +91,8 @@ TEST_CASE("a sometimes that never holds in any seed fails the sweep", "[testing]
 }
 
 TEST_CASE("merge_reports sorts by test and seed", "[testing]") {
-  const auto a = temp_file("a", to_json_line(sample("http", 2, true)) + "\n" + to_json_line(sample("echo", 9, true)) + "\n");
+  const auto a =
+      temp_file("a", to_json_line(sample("http", 2, true)) + "\n" + to_json_line(sample("echo", 9, true)) + "\n");
   const auto b = temp_file("b", to_json_line(sample("echo", 4, false)) + "\n");
   const auto merged = merge_reports({a, b});
   REQUIRE(merged.size() == 3);

@@ -32,7 +32,8 @@ TEST_CASE("the replay command names the user's binary, the test, the seed and th
   RunConfig config;
   config.program = "/opt/my tests/bin/service_test";
   config.faults = "swarm";
-  CHECK(replay_command(config, "echo", 42) == "'/opt/my tests/bin/service_test' run --test echo --seed 42 --faults swarm");
+  CHECK(replay_command(config, "echo", 42) ==
+        "'/opt/my tests/bin/service_test' run --test echo --seed 42 --faults swarm");
   config.params.clients = 3;
   config.params.values["mode"] = "fast";
   CHECK(replay_command(config, "echo", 7) ==
@@ -91,7 +92,8 @@ TEST_CASE("--jobs 2 and 3 give the per-seed results of --jobs 1, ordered by seed
   CHECK(fired > 0);  // the swarm really injected faults
   for (const int jobs : {2, 3}) {
     std::size_t progress_calls = 0;
-    const auto many = run_seeds(test_named("kit-net"), config, seeds, jobs, [&](const SeedResult&) { ++progress_calls; });
+    const auto many =
+        run_seeds(test_named("kit-net"), config, seeds, jobs, [&](const SeedResult&) { ++progress_calls; });
     CHECK(progress_calls == seeds.size());
     REQUIRE(many.size() == one.size());
     for (std::size_t i = 0; i < one.size(); ++i) {

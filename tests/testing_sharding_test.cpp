@@ -79,7 +79,8 @@ TEST_CASE("Bazel's TEST_TOTAL_SHARDS and TEST_SHARD_INDEX select the shard and k
 TEST_CASE("touch_status_file creates the file Bazel names", "[testing]") {
   const auto path = std::filesystem::temp_directory_path() / "aiostreams_shard_status_test";
   std::filesystem::remove(path);
-  touch_status_file(pick({{"TEST_TOTAL_SHARDS", "2"}, {"TEST_SHARD_INDEX", "0"}, {"TEST_SHARD_STATUS_FILE", path.string()}}));
+  touch_status_file(
+      pick({{"TEST_TOTAL_SHARDS", "2"}, {"TEST_SHARD_INDEX", "0"}, {"TEST_SHARD_STATUS_FILE", path.string()}}));
   CHECK(std::filesystem::exists(path));
   std::filesystem::remove(path);
 }
@@ -104,7 +105,9 @@ TEST_CASE("Kubernetes' JOB_COMPLETION_INDEX takes the total from --shards-total 
 
 TEST_CASE("--shard wins over the environment, and Bazel's variables over GoogleTest's", "[testing]") {
   CHECK(pick({{"TEST_TOTAL_SHARDS", "4"}, {"TEST_SHARD_INDEX", "3"}}, std::string("1/2")).total == 2);
-  CHECK(pick({{"TEST_TOTAL_SHARDS", "4"}, {"TEST_SHARD_INDEX", "3"}, {"GTEST_TOTAL_SHARDS", "9"},
+  CHECK(pick({{"TEST_TOTAL_SHARDS", "4"},
+              {"TEST_SHARD_INDEX", "3"},
+              {"GTEST_TOTAL_SHARDS", "9"},
               {"GTEST_SHARD_INDEX", "0"}})
             .total == 4);
 }
@@ -116,7 +119,8 @@ TEST_CASE("bad shard settings are rejected with a message that names the setting
   CHECK_THAT(error_of({}, std::string("a/2")), Catch::Contains("'a' is not a non-negative integer"));
   CHECK_THAT(error_of({{"TEST_TOTAL_SHARDS", "2"}, {"TEST_SHARD_INDEX", "2"}}), Catch::Contains("TEST_SHARD_INDEX"));
   CHECK_THAT(error_of({{"TEST_TOTAL_SHARDS", "2"}}), Catch::Contains("TEST_SHARD_INDEX is not set"));
-  CHECK_THAT(error_of({{"GTEST_TOTAL_SHARDS", "0"}, {"GTEST_SHARD_INDEX", "0"}}), Catch::Contains("GTEST_TOTAL_SHARDS"));
+  CHECK_THAT(error_of({{"GTEST_TOTAL_SHARDS", "0"}, {"GTEST_SHARD_INDEX", "0"}}),
+             Catch::Contains("GTEST_TOTAL_SHARDS"));
   CHECK_THAT(error_of({{"JOB_COMPLETION_INDEX", "-1"}, {"AIOSTREAMS_TOTAL_SHARDS", "2"}}),
              Catch::Contains("JOB_COMPLETION_INDEX"));
   CHECK_THAT(error_of({}, std::nullopt, 3), Catch::Contains("--shards-total"));

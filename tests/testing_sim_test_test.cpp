@@ -40,6 +40,7 @@ TEST_CASE("a tiny registered test runs on a seed and passes", "[testing]") {
   CHECK(result.virtual_seconds >= 1.0);
   CHECK(result.sometimes == std::map<std::string, bool>{{"even seed", true}});
   CHECK(run("kit-tiny", 5).sometimes == std::map<std::string, bool>{{"even seed", false}});
+  CHECK(result.counters == std::map<std::string, std::uint64_t>{{"seconds slept", 3}});
 }
 
 TEST_CASE("check records a violation only when its condition is false", "[testing]") {

@@ -23,6 +23,7 @@ std::string to_json_line(const SeedResult& result) {
       {"seconds", result.seconds},
       {"violations", result.violations},
       {"sometimes", result.sometimes},
+      {"counters", result.counters},
       {"determinism_checked", result.determinism_checked},
       {"replay", result.replay},
   };
@@ -70,6 +71,7 @@ SeedResult parse_json_line(std::string_view line) {
   result.seconds = field<double>(object, "seconds");
   result.violations = field<std::vector<std::string>>(object, "violations");
   result.sometimes = field<std::map<std::string, bool>>(object, "sometimes");
+  result.counters = field<std::map<std::string, std::uint64_t>>(object, "counters");
   result.determinism_checked = field<bool>(object, "determinism_checked");
   result.replay = field<std::string>(object, "replay");
   if (result.ok != result.violations.empty()) {

@@ -99,6 +99,7 @@ void run_on(sim::SimLoop& loop, const TestCase& test, const RunConfig& config, S
   result.violations = t.violations();
   result.violations.insert(result.violations.end(), handler_violations.begin(), handler_violations.end());
   for (const auto& name : t.sometimes_seen()) result.sometimes[name] = t.sometimes_held().count(name) > 0;
+  result.counters = t.counters();
 }
 
 // The same run as check_determinism() wants it: a task (check_determinism runs it and

@@ -27,6 +27,8 @@ bool SimTest::sometimes(bool condition, std::string_view name) {
   return condition;
 }
 
+void SimTest::count(std::string_view name, std::uint64_t amount) { counters_[std::string(name)] += amount; }
+
 void SimTest::on_quiet(std::function<Task<void>()> liveness) { liveness_ = std::move(liveness); }
 
 namespace {

@@ -18,6 +18,8 @@ AIOSTREAMS_SIM_TEST("kit-tiny", "sleeps a virtual second")(SimTest& t) {
   co_await aiostreams::sleep(1.0);
   t.check(t.loop().time() >= 1.0, "virtual time advanced");
   t.sometimes(t.seed() % 2 == 0, "even seed");
+  t.count("seconds slept");
+  t.count("seconds slept", 2);
 }
 
 AIOSTREAMS_SIM_TEST("kit-planted", "fails the seeds with seed % 5 == 3")(SimTest& t) {

@@ -1,6 +1,6 @@
 // Sample simulation tests for the test kit's own tests, registered once (kit_samples.cpp)
 // under names that start with "kit-".
-//   kit-tiny        passes; sleeps 1 s of virtual time; sometimes("even seed")
+//   kit-tiny        passes; sleeps 1 s of virtual time; sometimes("even seed"); counts 3
 //   kit-planted     fails exactly the seeds with seed % 5 == 3 ("planted: seed % 5 == 3")
 //   kit-never       passes every seed, but sometimes("never happens") never holds
 //   kit-throws      its body throws std::runtime_error("boom")

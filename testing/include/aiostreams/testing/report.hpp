@@ -12,7 +12,7 @@
 namespace aiostreams::testing {
 
 /// One seed as one line of JSON (no newline): test, seed, ok, digest (16 hex digits),
-/// faults, faults_fired, events, virtual_seconds, seconds, violations, sometimes,
+/// faults, faults_fired, events, virtual_seconds, seconds, violations, sometimes, counters,
 /// determinism_checked, replay.
 std::string to_json_line(const SeedResult& result);
 /// The inverse of to_json_line. Throws std::invalid_argument naming what is wrong (not JSON,

@@ -35,7 +35,8 @@ struct SeedResult {
   double seconds = 0;              ///< wall time the seed took (informative only)
   std::string faults = "none";     ///< the --faults value it ran with
   std::vector<std::string> violations;
-  std::map<std::string, bool> sometimes;  ///< each `sometimes` name evaluated: did it hold?
+  std::map<std::string, bool> sometimes;          ///< each `sometimes` name evaluated: did it hold?
+  std::map<std::string, std::uint64_t> counters;  ///< SimTest::count
   bool determinism_checked = false;
   std::string replay;  ///< the command that reruns this seed
 };

@@ -53,6 +53,11 @@ class SimTest {
   /// sweep fails, naming `name`, if no seed ever passed true here. Returns `condition`.
   bool sometimes(bool condition, std::string_view name);
 
+  /// Adds `amount` to the counter `name` (round trips, retries, ...): reported per seed in
+  /// SeedResult::counters and the --json report; never a verdict by itself.
+  void count(std::string_view name, std::uint64_t amount = 1);
+  const std::map<std::string, std::uint64_t>& counters() const noexcept { return counters_; }
+
   /// A liveness check for the quiet phase: after the body returns, faults stop, and
   /// `liveness` must complete within quiet_bound() seconds of virtual time, else violation.
   void on_quiet(std::function<Task<void>()> liveness);
@@ -74,6 +79,7 @@ class SimTest {
   double quiet_bound_ = 60.0;
   std::vector<std::string> violations_;
   std::set<std::string> sometimes_seen_, sometimes_held_;
+  std::map<std::string, std::uint64_t> counters_;
   std::function<Task<void>()> liveness_;
 };
 
