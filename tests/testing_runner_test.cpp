@@ -110,3 +110,19 @@ TEST_CASE("failures found in worker processes come back with their violations", 
     if (!result.ok) CHECK(result.violations == std::vector<std::string>{"planted: seed % 5 == 3"});
   }
 }
+
+TEST_CASE("a worker process that dies leaves its unreported seeds failed, with the reason", "[testing]") {
+  const auto results = run_seeds(test_named("kit-exits"), RunConfig{}, range(1, 6), 2);
+  REQUIRE(results.size() == 6);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const SeedResult& result = results[i];
+    CHECK(result.seed == i + 1);
+    // Worker 1 ran seeds 2, 4, 6 and exited in seed 2; worker 0 ran 1, 3, 5.
+    if (result.seed % 2 == 0) {
+      CHECK_FALSE(result.ok);
+      CHECK_THAT(result.violations.at(0), Catch::Contains("exited with status 7 before reporting this seed"));
+    } else {
+      CHECK(result.ok);
+    }
+  }
+}

@@ -1,6 +1,7 @@
 // The sample tests described in kit_samples.hpp.
 #include "kit_samples.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "aiostreams/future.hpp"
@@ -24,6 +25,12 @@ AIOSTREAMS_SIM_TEST("kit-tiny", "sleeps a virtual second")(SimTest& t) {
 
 AIOSTREAMS_SIM_TEST("kit-planted", "fails the seeds with seed % 5 == 3")(SimTest& t) {
   t.check(!aiostreams::testing::samples::planted_fails(t.seed()), "planted: seed % 5 == 3");
+  co_return;
+}
+
+AIOSTREAMS_SIM_TEST("kit-exits", "the process exits with status 7 on seed 2 (run it with --jobs > 1 only)")
+(SimTest& t) {
+  if (t.seed() == 2) std::_Exit(7);
   co_return;
 }
 

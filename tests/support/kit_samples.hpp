@@ -2,6 +2,7 @@
 // under names that start with "kit-".
 //   kit-tiny        passes; sleeps 1 s of virtual time; sometimes("even seed"); counts 3
 //   kit-planted     fails exactly the seeds with seed % 5 == 3 ("planted: seed % 5 == 3")
+//   kit-exits       the process exits (status 7) on seed 2: only for --jobs > 1
 //   kit-never       passes every seed, but sometimes("never happens") never holds
 //   kit-throws      its body throws std::runtime_error("boom")
 //   kit-deadlock    its body awaits a future nobody completes
