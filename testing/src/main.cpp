@@ -202,14 +202,14 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      throw UsageError(e.what());
+      throw UsageError(std::string(e.what()) + " (see " + program + " --help)");
     }
     if (list->parsed()) return list_command();
     if (run->parsed()) return run_command(raw, program);
     if (sweep->parsed()) return sweep_command(raw, program);
     return merge_command(raw);
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "%s: %s (see %s --help)\n", program, e.what(), program);
+    std::fprintf(stderr, "%s: %s\n", program, e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: %s\n", program, e.what());
