@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "aiostreams/testing/main.hpp"
 #include "cli/commands.hpp"
 
 namespace {
@@ -11,7 +12,9 @@ void usage() {
       "commands:\n"
       "  reader-script FILE...          run reader conformance scenarios on our StreamReader,\n"
       "                                 one line of result JSON per file\n"
-      "  sim list|faults|run|sweep ...  run the bundled workloads on the simulator, under faults\n",
+      "  sim list|faults|run|sweep ...  run the bundled workloads on the simulator, under faults\n"
+      "  report merge OUT.json IN.json...  merge the --json reports of sharded sweeps (the test\n"
+      "                                 kit's, aiostreams::testing), sorted by test and seed\n",
       stderr);
 }
 }  // namespace
@@ -24,6 +27,7 @@ int main(int argc, char** argv) {
   const std::string_view command = argv[1];
   if (command == "reader-script") return aiostreams::cli::reader_script(argc - 2, argv + 2);
   if (command == "sim") return aiostreams::cli::sim_command(argv[0], argc - 2, argv + 2);
+  if (command == "report") return aiostreams::testing::main(argc, argv);  // the test kit's `report merge`
   if (command == "--help" || command == "-h" || command == "help") {
     usage();
     return 0;

@@ -1,4 +1,5 @@
-// aiostreams sim list | run | sweep: the bundled workloads on the simulator.
+// aiostreams sim list | run | sweep: the bundled workloads on the simulator, run by the test
+// kit's runner (cli/workload_test.hpp), with this command's own spelling and output.
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -17,7 +18,9 @@
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
 #include "aiostreams/sim/workloads.hpp"
+#include "aiostreams/testing/runner.hpp"
 #include "cli/commands.hpp"
+#include "cli/workload_test.hpp"
 
 namespace aiostreams::cli {
 
@@ -36,7 +39,7 @@ std::string sim_usage() {
          "       aiostreams sim run --workload W --seed N [--faults F] [--clients N] [--rounds N]\n"
          "                          [--check-determinism]\n"
          "       aiostreams sim sweep --workload W --seeds A..B [--faults F] [--clients N] [--rounds N]\n"
-         "                            [--check-determinism]\n"
+         "                            [--check-determinism] [--jobs N]\n"
          "F: none (default), swarm (a fault mix drawn per seed), or a list such as\n"
          "   reset=0.2,partition=0.1,connect_refused=0.05  (probabilities) of the faults\n"
          "   " +
@@ -53,6 +56,7 @@ struct Options {
   std::string faults = "none";
   workloads::Params params;
   bool check_determinism = false;
+  int jobs = 1;  // sweep: worker processes (the test kit's --jobs)
 };
 
 std::uint64_t parse_seed(std::string_view text, const char* what) {
@@ -115,39 +119,13 @@ int parse_count(std::string_view text, const char* what) {
   return static_cast<int>(value);
 }
 
-// A probability as the usage shows it: decimal digits with at most one point, in [0, 1]
-// ("0.2", "1", ".5"). No sign, exponent, hex ("0x1"), "inf"/"nan" or spaces, all of which
-// strtod would take.
-double parse_probability(const std::string& item, const std::string& value) {
-  const bool plain = !value.empty() && value != "." && std::count(value.begin(), value.end(), '.') <= 1 &&
-                     std::all_of(value.begin(), value.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
-  const double probability = plain ? std::strtod(value.c_str(), nullptr) : -1;
-  if (!(probability >= 0 && probability <= 1)) {
-    throw UsageError("--faults: '" + item + "': the probability must be a decimal number in [0, 1], such as 0.2");
+// "none", "swarm" or "name=p,name=p" (sim::parse_fault_spec), as a usage error.
+sim::FaultSpec parse_faults(const std::string& spec) {
+  try {
+    return sim::parse_fault_spec(spec);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--faults: ") + e.what());
   }
-  return probability;
-}
-
-// "none", "swarm" or "name=p,name=p"; validates and returns the canonical spelling.
-sim::FaultConfig parse_faults(const std::string& spec, bool& swarm) {
-  swarm = spec == "swarm";
-  sim::FaultConfig config;
-  if (spec == "none" || swarm) return config;
-  std::size_t start = 0;
-  while (start <= spec.size()) {
-    const std::size_t end = std::min(spec.find(',', start), spec.size());
-    const std::string item = spec.substr(start, end - start);
-    const std::size_t equals = item.find('=');
-    const std::string name = item.substr(0, equals);
-    const sim::FaultInfo* knob = sim::find_fault(name);
-    if (knob == nullptr) throw UsageError("--faults: unknown fault '" + name + "' (known: " + sim::fault_names() + ")");
-    if (equals == std::string::npos) {
-      throw UsageError("--faults: '" + item + "' needs a probability: " + name + "=P, P in [0, 1]");
-    }
-    config.*(knob->field) = parse_probability(item, item.substr(equals + 1));
-    start = end + 1;
-  }
-  return config;
 }
 
 Options parse_options(const char* program, int argc, char** argv, bool sweep) {
@@ -178,12 +156,13 @@ Options parse_options(const char* program, int argc, char** argv, bool sweep) {
       have_seed = true;
     } else if (arg == "--faults") {
       options.faults = std::string(value());
-      bool swarm = false;
-      (void)parse_faults(options.faults, swarm);  // validate now, with a clear message
+      (void)parse_faults(options.faults);  // validate now, with a clear message
     } else if (arg == "--clients") {
       options.params.clients = parse_count(value(), "--clients");
     } else if (arg == "--rounds") {
       options.params.rounds = parse_count(value(), "--rounds");
+    } else if (arg == "--jobs" && sweep) {
+      options.jobs = parse_count(value(), "--jobs");
     } else if (arg == "--check-determinism") {
       options.check_determinism = true;
     } else {
@@ -204,59 +183,37 @@ std::string replay(const Options& options, std::uint64_t seed) {
   return command;
 }
 
-void configure(sim::SimLoop& loop, const Options& options) {
-  bool swarm = false;
-  const sim::FaultConfig faults = parse_faults(options.faults, swarm);
-  if (swarm) {
-    loop.network().enable_swarm();
-  } else {
-    loop.network().set_faults(faults);
-  }
+// The kit's configuration of a run: the workload's parameters live in its test (workload_test).
+testing::RunConfig run_config(const Options& options) {
+  testing::RunConfig config;
+  config.program = options.program;
+  config.faults = options.faults;
+  config.determinism_fraction = options.check_determinism ? 1.0 : 0.0;
+  return config;
 }
 
-// One run of the workload as check_determinism() wants it (the report is not needed there).
-Task<void> run_for_check(sim::SimLoop& loop, const Options& options) {
-  configure(loop, options);
-  workloads::Report report;
-  co_await options.workload->run(loop, options.params, report);
-}
-
-struct SeedResult {
-  workloads::Report report;
-  std::uint64_t digest = 0;
-  std::uint64_t events = 0;
-  double virtual_seconds = 0;
-  std::optional<sim::DeterminismReport> determinism;
-  bool ok() const { return report.ok() && (!determinism || determinism->deterministic); }
-};
-
-SeedResult run_seed(const Options& options, std::uint64_t seed) {
-  SeedResult result;
-  {
-    sim::SimLoop loop(seed);
-    configure(loop, options);
-    result.report = workloads::run(loop, *options.workload, options.params);
-    result.digest = loop.digest();
-    result.events = loop.events_run();
-    result.virtual_seconds = loop.time();
+// The determinism check's account, when it found a divergence (it is one of the violations).
+const std::string* determinism_violation(const testing::SeedResult& result) {
+  for (const auto& violation : result.violations) {
+    if (violation.rfind("determinism: ", 0) == 0) return &violation;
   }
-  if (options.check_determinism) {
-    result.determinism =
-        sim::check_determinism(seed, [&options](sim::SimLoop& loop) { return run_for_check(loop, options); });
-  }
-  return result;
+  return nullptr;
 }
 
 int run_command(const char* program, int argc, char** argv) {
   const Options options = parse_options(program, argc, argv, false);
-  const SeedResult result = run_seed(options, options.first_seed);
+  const testing::SeedResult result =
+      testing::run_seed(workload_test(*options.workload, options.params), run_config(options), options.first_seed);
   std::printf("workload %s, seed %llu, faults %s\n", options.workload->name,
               static_cast<unsigned long long>(options.first_seed), options.faults.c_str());
-  std::printf("%s\n", result.report.summary().c_str());
+  std::printf("%s\n", workload_report(result).summary().c_str());
   std::printf("digest %016llx, %llu events, %.6f s of virtual time\n", static_cast<unsigned long long>(result.digest),
               static_cast<unsigned long long>(result.events), result.virtual_seconds);
-  if (result.determinism) std::printf("determinism: %s\n", result.determinism->to_string().c_str());
-  if (!result.ok()) {
+  if (result.determinism_checked) {
+    std::printf("determinism: %s\n", determinism_violation(result) != nullptr ? "NOT deterministic (above)"
+                                                                              : "deterministic (checked twice more)");
+  }
+  if (!result.ok) {
     std::printf("FAILED; replay with:\n  %s\n", replay(options, options.first_seed).c_str());
     return 1;
   }
@@ -267,41 +224,53 @@ int sweep_command(const char* program, int argc, char** argv) {
   const Options options = parse_options(program, argc, argv, true);
   const bool progress = isatty(fileno(stderr)) != 0;
   const auto started = std::chrono::steady_clock::now();  // wall time for the summary only
-  std::uint64_t seeds = 0, failed = 0, connection_errors = 0, round_trips = 0, events = 0;
-  std::vector<std::pair<std::uint64_t, std::string>> failures;
+  std::vector<std::uint64_t> seeds;
   for (std::uint64_t seed = options.first_seed;; ++seed) {
-    const SeedResult result = run_seed(options, seed);
-    ++seeds;
-    connection_errors += result.report.connection_errors;
-    round_trips += result.report.round_trips;
-    events += result.events;
-    if (!result.ok()) {
-      ++failed;
-      std::string why = result.report.ok() ? result.determinism->to_string() : result.report.summary();
-      failures.emplace_back(seed, why);
-    }
-    if (progress) {
-      std::fprintf(stderr, "\r%s: seed %llu (%llu/%llu), %llu failed", options.workload->name,
-                   static_cast<unsigned long long>(seed), static_cast<unsigned long long>(seeds),
-                   static_cast<unsigned long long>(options.last_seed - options.first_seed + 1),
-                   static_cast<unsigned long long>(failed));
-    }
+    seeds.push_back(seed);
     if (seed == options.last_seed) break;
   }
+  std::uint64_t done = 0, failed = 0;
+  const auto results = testing::run_seeds(
+      workload_test(*options.workload, options.params), run_config(options), seeds, options.jobs,
+      [&](const testing::SeedResult& result) {
+        ++done;
+        failed += result.ok ? 0 : 1;
+        if (progress) {
+          std::fprintf(stderr, "\r%s: seed %llu (%llu/%zu), %llu failed", options.workload->name,
+                       static_cast<unsigned long long>(result.seed), static_cast<unsigned long long>(done),
+                       seeds.size(), static_cast<unsigned long long>(failed));
+        }
+      });
   if (progress) std::fputc('\n', stderr);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::uint64_t connection_errors = 0, round_trips = 0, events = 0;
+  std::vector<std::pair<std::uint64_t, std::string>> failures;
+  for (const auto& result : results) {
+    const workloads::Report report = workload_report(result);
+    connection_errors += report.connection_errors;
+    round_trips += report.round_trips;
+    events += result.events;
+    if (!result.ok) {
+      const std::string* determinism = determinism_violation(result);
+      failures.emplace_back(result.seed, determinism != nullptr && result.violations.size() == 1
+                                             ? determinism->substr(std::string("determinism: ").size())
+                                             : report.summary());
+    }
+  }
+  const std::uint64_t count = results.size();
   std::printf("%-12s %-10s %8s %8s %8s %12s %14s %12s %10s\n", "workload", "faults", "seeds", "passed", "failed",
               "round trips", "conn. errors", "events", "seeds/s");
   std::printf("%-12s %-10.10s %8llu %8llu %8llu %12llu %14llu %12llu %10.0f\n", options.workload->name,
-              options.faults.c_str(), static_cast<unsigned long long>(seeds),
-              static_cast<unsigned long long>(seeds - failed), static_cast<unsigned long long>(failed),
-              static_cast<unsigned long long>(round_trips), static_cast<unsigned long long>(connection_errors),
-              static_cast<unsigned long long>(events), seconds > 0 ? static_cast<double>(seeds) / seconds : 0.0);
+              options.faults.c_str(), static_cast<unsigned long long>(count),
+              static_cast<unsigned long long>(count - failures.size()),
+              static_cast<unsigned long long>(failures.size()), static_cast<unsigned long long>(round_trips),
+              static_cast<unsigned long long>(connection_errors), static_cast<unsigned long long>(events),
+              seconds > 0 ? static_cast<double>(count) / seconds : 0.0);
   for (const auto& [seed, why] : failures) {
     std::printf("\nseed %llu FAILED: %s\n  replay: %s\n", static_cast<unsigned long long>(seed), why.c_str(),
                 replay(options, seed).c_str());
   }
-  return failed == 0 ? 0 : 1;
+  return failures.empty() ? 0 : 1;
 }
 
 int list_command() {

@@ -4,15 +4,15 @@
 #   find_package(aiostreams REQUIRED)
 #   target_link_libraries(app PRIVATE aiostreams::aiostreams)   # and aiostreams::sim
 #
-# or one layer: aiostreams::core, ::streams, ::tls, ::asio, ::sim.
+# or one layer: aiostreams::core, ::streams, ::tls, ::asio, ::sim, and the test kit ::testing.
 #
 # Included at the end of the top-level CMakeLists.txt, when every target exists.
 #
 # What gets installed:
-#   include/aiostreams/...                   lib/*/include and sim/include, plus version.hpp
-#   lib/libaiostreams_{core,streams,tls,asio,sim}.a
+#   include/aiostreams/...                   lib/*/include, sim/include and testing/include, plus version.hpp
+#   lib/libaiostreams_{core,streams,tls,asio,sim,testing}.a
 #   lib/cmake/aiostreams/aiostreamsConfig.cmake, ...ConfigVersion.cmake, aiostreamsTargets*.cmake
-#   lib/pkgconfig/aiostreams.pc, aiostreams-{core,streams,tls,asio,sim}.pc   (AiostreamsPkgConfig)
+#   lib/pkgconfig/aiostreams.pc, aiostreams-{core,streams,tls,asio,sim,testing}.pc   (AiostreamsPkgConfig)
 #   bin/aiostreams                           the CLI, when built (cli/CMakeLists.txt)
 #
 # Asio is a private, header-only dependency, and no public header names an Asio type. For a static
@@ -55,6 +55,12 @@ function(aiostreams_build_only_dependency target dependency)
 endfunction()
 
 set(AIOSTREAMS_INSTALLED_TARGETS aiostreams_core aiostreams_streams aiostreams_tls aiostreams_asio aiostreams aiostreams_sim)
+if(TARGET aiostreams_testing)  # AIOSTREAMS_BUILD_TESTKIT
+  list(APPEND AIOSTREAMS_INSTALLED_TARGETS aiostreams_testing)
+  # The test kit parses its command line and reports with header-only libraries, privately.
+  aiostreams_build_only_dependency(aiostreams_testing CLI11::CLI11)
+  aiostreams_build_only_dependency(aiostreams_testing nlohmann_json::nlohmann_json)
+endif()
 foreach(_target IN LISTS AIOSTREAMS_INSTALLED_TARGETS)
   aiostreams_build_only_dependency(${_target} Asio::Asio)
 endforeach()
@@ -104,12 +110,17 @@ install(TARGETS ${AIOSTREAMS_INSTALLED_TARGETS}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
+set(_testing_include "")
+if(TARGET aiostreams_testing)
+  set(_testing_include "${PROJECT_SOURCE_DIR}/testing/include/")
+endif()
 install(DIRECTORY
     "${PROJECT_SOURCE_DIR}/lib/core/include/"
     "${PROJECT_SOURCE_DIR}/lib/streams/include/"
     "${PROJECT_SOURCE_DIR}/lib/tls/include/"
     "${PROJECT_SOURCE_DIR}/lib/asio/include/"
     "${PROJECT_SOURCE_DIR}/sim/include/"
+    ${_testing_include}
     "${AIOSTREAMS_GENERATED_INCLUDE_DIR}/"
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h" PATTERN "*.ipp")

@@ -6,7 +6,8 @@
 #     replaced by an #error and with no Asio or OpenSSL include directory on its command line; the
 #     Asio backend alone (asio_only.cpp, an echo over loopback). Each one runs.
 #   - pkg-config alone (PKG_CONFIG_LIBDIR = the prefix's pkgconfig directory): main.cpp with
-#     `aiostreams aiostreams-sim`, sim_only.cpp with `aiostreams-sim` (poisoned headers again).
+#     `aiostreams aiostreams-sim`, sim_only.cpp with `aiostreams-sim` (poisoned headers again),
+#     testing_only.cpp (the test kit: a registered test, swept) with `aiostreams-testing`.
 #   - the installed CLI: bin/aiostreams --help and one simulated run.
 #
 # This file has two roles:
@@ -101,7 +102,8 @@ if(NOT _asio_headers OR NOT _openssl_headers)
   message(FATAL_ERROR "install_and_consume: no Asio headers in ${ASIO_INCLUDE_DIR} or no OpenSSL headers in "
     "${OPENSSL_INCLUDE_DIR}: nothing to poison")
 endif()
-foreach(_header asio.hpp ${_asio_headers} ${_openssl_headers})
+# CLI11 and nlohmann/json too: the test kit uses them privately, its consumers never see them.
+foreach(_header asio.hpp CLI/CLI.hpp nlohmann/json.hpp ${_asio_headers} ${_openssl_headers})
   file(WRITE "${_poison}/${_header}" "#error \"a consumer of aiostreams::sim included <${_header}>\"\n")
 endforeach()
 
@@ -195,6 +197,8 @@ exe(sim_only_consumer _exe)
 run(sim_only_consumer "^sim echo: 3 of 3 lines\n$" "${_exe}")
 exe(asio_only_consumer _exe)
 run(asio_only_consumer "^asio echo: 3 of 3 lines\n$" "${_exe}")
+exe(testing_only_consumer _exe)
+run(testing_only_consumer "tiny +none +5 +5 +0 " "${_exe}" sweep --test tiny --seeds 1..5)
 
 # 5. pkg-config alone: only our .pc files are visible, and only the compiler's own flags besides.
 find_program(_pkg_config NAMES pkg-config pkgconf)
@@ -232,6 +236,9 @@ run("umbrella_consumer (pkg-config)" "^aiostreams ${_version_regex}\n$" "${WORK_
 set(_extra "-I${_poison}")
 pkg_config_build(sim_only_consumer sim_only.cpp aiostreams-sim)
 run("sim_only_consumer (pkg-config)" "^sim echo: 3 of 3 lines\n$" "${WORK_DIR}/pkg-config/sim_only_consumer")
+pkg_config_build(testing_only_consumer testing_only.cpp aiostreams-testing)
+run("testing_only_consumer (pkg-config)" "tiny +none +5 +5 +0 " "${WORK_DIR}/pkg-config/testing_only_consumer" sweep
+  --test tiny --seeds 1..5)
 
 # 6. The installed CLI runs.
 run("bin/aiostreams --help" "usage: aiostreams" "${_prefix}/bin/aiostreams" --help)

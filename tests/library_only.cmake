@@ -1,8 +1,8 @@
 # The library_only_build test: aiostreams builds as a library alone, with none of what the CLI,
 # the tests and the benchmarks need. Two configurations, each in a fresh directory, with
-# nlohmann_json, Catch2, RapidCheck, Google Benchmark and Python made unfindable
+# nlohmann_json, CLI11, Catch2, RapidCheck, Google Benchmark and Python made unfindable
 # (CMAKE_DISABLE_FIND_PACKAGE_*: a find_package of them, REQUIRED or not, finds nothing):
-#   1. the top level with AIOSTREAMS_BUILD_{CLI,EXAMPLES,TESTS,BENCH}=OFF: configured and built;
+#   1. the top level with AIOSTREAMS_BUILD_{CLI,EXAMPLES,TESTS,BENCH,TESTKIT}=OFF: configured and built;
 #   2. tests/consumer/subproject: a project that add_subdirectory()s aiostreams with no options
 #      at all; it checks, when configured, that nothing of ours is on (-Werror, sanitizers,
 #      tests, tools) and that its build type stays unset.
@@ -50,6 +50,7 @@ set(_common_args
   "-DCMAKE_CXX_COMPILER_LAUNCHER=${CXX_COMPILER_LAUNCHER}"
   -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
   -DCMAKE_DISABLE_FIND_PACKAGE_nlohmann_json=ON
+  -DCMAKE_DISABLE_FIND_PACKAGE_CLI11=ON
   -DCMAKE_DISABLE_FIND_PACKAGE_Catch2=ON
   -DCMAKE_DISABLE_FIND_PACKAGE_rapidcheck=ON
   -DCMAKE_DISABLE_FIND_PACKAGE_benchmark=ON
@@ -61,7 +62,7 @@ step("configure the library alone"
   "${CMAKE_COMMAND}" -S "${AIOSTREAMS_SOURCE_DIR}" -B "${_build}" ${_common_args}
     -DCMAKE_BUILD_TYPE=Debug
     -DAIOSTREAMS_BUILD_CLI=OFF -DAIOSTREAMS_BUILD_EXAMPLES=OFF
-    -DAIOSTREAMS_BUILD_TESTS=OFF -DAIOSTREAMS_BUILD_BENCH=OFF)
+    -DAIOSTREAMS_BUILD_TESTS=OFF -DAIOSTREAMS_BUILD_BENCH=OFF -DAIOSTREAMS_BUILD_TESTKIT=OFF)
 step("build the library alone" "${CMAKE_COMMAND}" --build "${_build}" -j 2)
 foreach(_library core streams tls asio sim)
   if(NOT EXISTS "${_build}/lib/libaiostreams_${_library}.a" AND NOT EXISTS "${_build}/sim/libaiostreams_${_library}.a")

@@ -58,7 +58,8 @@ void quiet(SimLoop& loop) {
 }
 }  // namespace
 
-TEST_CASE("a crash resets the host's connections, closes its listeners and cancels its tasks, and the hook restarts it") {
+TEST_CASE(
+    "a crash resets the host's connections, closes its listeners and cancels its tasks, and the hook restarts it") {
   SimLoop loop(5);
   quiet(loop);
   Service service;
@@ -208,4 +209,24 @@ TEST_CASE("with long_share a partition outlasts a client's timeout, and the held
     co_return co_await spawn_on(loop, "client-1", client());
   };
   CHECK(aiostreams::run(loop, main()) == "timeout, then late\n");
+}
+
+TEST_CASE("heal ends a partition at once and the held bytes arrive") {
+  SimLoop loop(12);
+  quiet(loop);
+  Service service;
+  auto main = [&]() -> Task<std::string> {
+    spawn_on(loop, "kv", service.run());
+    co_await aiostreams::sleep(0.1);
+    auto client = [&]() -> Task<std::string> {
+      auto [reader, writer] = co_await aiostreams::open_connection("kv", 6379);
+      loop.network().partition("client-1", "kv", 3600.0);
+      writer->write("held\n");
+      co_await aiostreams::sleep(1.0);
+      loop.network().heal();
+      co_return co_await aiostreams::wait_for(reader->readline(), 1.0);  // not an hour
+    };
+    co_return co_await spawn_on(loop, "client-1", client());
+  };
+  CHECK(aiostreams::run(loop, main()) == "held\n");
 }

@@ -135,3 +135,34 @@ TEST_CASE("the replay command quotes words a shell would split") {
   CHECK(replay_command("/home/me/my tests/run", "it's", 1, "swarm") ==
         "'/home/me/my tests/run' sim run --workload 'it'\\''s' --seed 1 --faults swarm");
 }
+
+TEST_CASE("parse_fault_spec reads none, swarm and a list of probabilities of the table's faults") {
+  using aiostreams::sim::parse_fault_spec;
+  CHECK_FALSE(parse_fault_spec("none").swarm);
+  CHECK_FALSE(parse_fault_spec("none").config.any());
+  CHECK(parse_fault_spec("swarm").swarm);
+  const auto spec = parse_fault_spec("reset=0.2,partition=1,stall=.5");
+  CHECK_FALSE(spec.swarm);
+  CHECK(spec.config.reset == 0.2);
+  CHECK(spec.config.partition == 1.0);
+  CHECK(spec.config.stall == 0.5);
+  CHECK(spec.config.connect_refused == 0.0);
+}
+
+TEST_CASE("parse_fault_spec names the bad item and what it expected") {
+  using aiostreams::sim::parse_fault_spec;
+  CHECK_THROWS_WITH(parse_fault_spec("bogus=0.1"), Catch::StartsWith("unknown fault 'bogus' (known: connect_refused"));
+  CHECK_THROWS_WITH(parse_fault_spec("reset"), "'reset' needs a probability: reset=P, P in [0, 1]");
+  for (const char* bad : {"reset=2", "reset=-0.1", "reset=1e-3", "reset=0x1", "reset=nan", "reset=", "reset=."}) {
+    CHECK_THROWS_WITH(parse_fault_spec(bad), Catch::Contains("the probability must be a decimal number in [0, 1]"));
+  }
+}
+
+TEST_CASE("shell_word leaves plain words alone and single-quotes the rest") {
+  using aiostreams::sim::shell_word;
+  CHECK(shell_word("build/bin/my_test") == "build/bin/my_test");
+  CHECK(shell_word("reset=0.2,stall=0.1") == "reset=0.2,stall=0.1");
+  CHECK(shell_word("a b") == "'a b'");
+  CHECK(shell_word("it's") == "'it'\\''s'");
+  CHECK(shell_word("") == "''");
+}

@@ -88,8 +88,6 @@ DeterminismReport check_determinism(std::uint64_t seed, const Workload& workload
   return report;
 }
 
-namespace {
-// `word` as one shell word: as it is if nothing in it is special to a shell, else quoted.
 std::string shell_word(std::string_view word) {
   const bool plain = !word.empty() && word.find_first_not_of(
                                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -99,7 +97,6 @@ std::string shell_word(std::string_view word) {
   for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
 }
-}  // namespace
 
 std::string replay_command(std::string_view program, std::string_view test, std::uint64_t seed,
                            std::string_view faults) {

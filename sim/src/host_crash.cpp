@@ -63,7 +63,8 @@ void Network::Impl::maybe_schedule_crash(int host) {
   if (!(faults.host_crash > 0) || host == 0) return;
   if (!rng.chance(faults.host_crash)) return;
   const std::int64_t window = seconds_to_ns(faults.crash_window);
-  const std::int64_t when = loop.now_ns() + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(window) + 1));
+  const std::int64_t when =
+      loop.now_ns() + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(window) + 1));
   const bool silent = rng.chance(faults.crash_silent_share);
   const double restart = faults.restart_min + (faults.restart_max - faults.restart_min) * rng.uniform_real();
   const std::int64_t restart_ns = seconds_to_ns(restart);

@@ -122,6 +122,8 @@ class SimTransport final : public detail::SelectorTransport {
   /// if `silent`, the connection becomes a black hole both ways.
   void crash(bool silent);
   void stall_for(std::int64_t duration_ns);
+  /// Ends a stall, and delivers what a stall or partition held as soon as it is due.
+  void resume_delivery();
   void make_slow_reader() noexcept { slow_ = true; }
   void teardown() noexcept;
   std::uint64_t id() const noexcept { return id_; }

@@ -334,6 +334,11 @@ void Network::on_restart(const std::string& host, std::function<Task<void>()> re
   impl_->maybe_schedule_crash(index);
 }
 std::uint64_t Network::crashes() const noexcept { return impl_->crashes; }
+void Network::heal() {
+  impl_->partitions.clear();
+  impl_->loop.record("heal");
+  for (const auto& [id, transport] : impl_->live) transport->resume_delivery();
+}
 void Network::partition(const std::string& a, const std::string& b, double seconds, bool one_way) {
   auto ia = impl_->by_name.find(a);
   auto ib = impl_->by_name.find(b);

@@ -354,6 +354,12 @@ void SimTransport::kernel_shutdown_write() {
   transmit();
 }
 
+void SimTransport::resume_delivery() {
+  stalled_until_ns_ = 0;
+  timer_armed_ = false;  // the timer set for the old end still fires, and finds nothing due
+  arm_timer();
+}
+
 void SimTransport::stall_for(std::int64_t duration_ns) {
   if (net_ == nullptr) return;
   stalled_until_ns_ = std::max(stalled_until_ns_, net_->loop.now_ns() + duration_ns);

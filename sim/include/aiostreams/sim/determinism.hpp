@@ -44,4 +44,8 @@ DeterminismReport check_determinism(std::uint64_t seed, const Workload& workload
 std::string replay_command(std::string_view program, std::string_view test, std::uint64_t seed,
                            std::string_view faults = "none");
 
+/// `word` as one POSIX shell word: unchanged when no character in it is special to a shell,
+/// else single-quoted ("a b" -> "'a b'"). replay_command() quotes each word with it.
+std::string shell_word(std::string_view word);
+
 }  // namespace aiostreams::sim

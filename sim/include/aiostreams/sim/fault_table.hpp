@@ -55,6 +55,20 @@ const FaultInfo* find_fault(std::string_view name) noexcept;
 /// "connect_refused, connect_hang, ...": the names, for help texts and error messages.
 std::string fault_names();
 
+/// A run's faults as `--faults` spells them: "none", "swarm" (a mix drawn per seed with
+/// Swarm::draw) or a list of probabilities such as "reset=0.2,partition=0.1".
+struct FaultSpec {
+  bool swarm = false;
+  FaultConfig config;  ///< the probabilities (all zero for "none" and "swarm")
+  /// Applies the faults to `network`: enable_swarm() or set_faults(config).
+  void apply(Network& network) const;
+};
+
+/// Parses a `--faults` value. Throws std::invalid_argument with a one-line message that names
+/// the bad item and what was expected ("unknown fault 'x' (known: ...)", "'reset=2': the
+/// probability must be a decimal number in [0, 1], such as 0.2").
+FaultSpec parse_fault_spec(const std::string& spec);
+
 /// The table as the Markdown table in sim/README.md ("| fault | effect |" and one row per
 /// fault, each line ending in '\n'). `aiostreams sim faults` prints it.
 std::string fault_table_markdown();

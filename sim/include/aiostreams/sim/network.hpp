@@ -138,6 +138,10 @@ class Network {
   /// Throws ValueError for an unknown host.
   void partition(const std::string& a, const std::string& b, double seconds, bool one_way = false);
 
+  /// Ends every partition and stall now; the segments they held are delivered in order. With
+  /// set_faults({}) this is a quiet phase: nothing stands between the hosts any more.
+  void heal();
+
   /// Crashes `host` now, as when its process is killed: every task running on the host is
   /// cancelled (its stack unwinds under CancelledError: the simulation's stand-in for
   /// vanishing), its listeners close (new connects are refused), and each of its connections

@@ -1,0 +1,27 @@
+# Run: cmake -DPROGRAM=<testkit_echo_buggy> -P testkit_replay_check.cmake
+# The sweep must fail (exit 1) and print "replay: <PROGRAM> run --test echo --seed N --faults
+# swarm"; that command, run word for word, must fail too, with the same violation.
+execute_process(COMMAND "${PROGRAM}" sweep --test echo --seeds 1..30 --faults swarm --jobs 2
+  OUTPUT_VARIABLE sweep_output RESULT_VARIABLE sweep_result)
+if(NOT sweep_result EQUAL 1)
+  message(FATAL_ERROR "the sweep of the planted bug exited ${sweep_result}, expected 1:\n${sweep_output}")
+endif()
+string(REGEX MATCH "violation: ([^\n]*)\n  replay: ([^\n]*)" found "${sweep_output}")
+if(NOT found)
+  message(FATAL_ERROR "no violation followed by a replay line in:\n${sweep_output}")
+endif()
+set(violation "${CMAKE_MATCH_1}")
+set(replay "${CMAKE_MATCH_2}")
+if(NOT replay MATCHES "^${PROGRAM} run --test echo --seed [0-9]+ --faults swarm$")
+  message(FATAL_ERROR "the replay command '${replay}' is not '${PROGRAM} run --test echo --seed N --faults swarm'")
+endif()
+separate_arguments(replay_words UNIX_COMMAND "${replay}")
+execute_process(COMMAND ${replay_words} OUTPUT_VARIABLE replay_output RESULT_VARIABLE replay_result)
+if(NOT replay_result EQUAL 1)
+  message(FATAL_ERROR "the replay exited ${replay_result}, expected 1:\n${replay_output}")
+endif()
+string(FIND "${replay_output}" "violation: ${violation}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "the replay did not reproduce '${violation}':\n${replay_output}")
+endif()
+message(STATUS "replayed: ${replay}")
