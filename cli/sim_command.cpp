@@ -40,7 +40,7 @@ std::string sim_usage() {
          "                          [--check-determinism]\n"
          "       aiostreams sim sweep --workload W --seeds A..B [--faults F] [--clients N] [--rounds N]\n"
          "                            [--check-determinism] [--jobs N]\n"
-         "F: none (default), swarm (a fault mix drawn per seed), or a list such as\n"
+         "F: none (default), swarm (a fault mix drawn per seed; swarm*10: its durations 10x), or a list such as\n"
          "   reset=0.2,partition=0.1,connect_refused=0.05  (probabilities) of the faults\n"
          "   " +
          sim::fault_names() +

@@ -11,6 +11,7 @@
 
 #include "aiostreams/sim/determinism.hpp"
 #include "aiostreams/sim/network.hpp"
+#include "aiostreams/sim/sim_loop.hpp"
 
 using aiostreams::sim::fault_table;
 using aiostreams::sim::FaultConfig;
@@ -165,4 +166,21 @@ TEST_CASE("shell_word leaves plain words alone and single-quotes the rest") {
   CHECK(shell_word("a b") == "'a b'");
   CHECK(shell_word("it's") == "'it'\\''s'");
   CHECK(shell_word("") == "''");
+}
+
+TEST_CASE("parse_fault_spec reads swarm*SCALE as the swarm with its durations scaled, and nothing else like it") {
+  using aiostreams::sim::parse_fault_spec;
+  const auto scaled = parse_fault_spec("swarm*10");
+  CHECK(scaled.swarm);
+  CHECK(scaled.duration_scale == 10.0);
+  CHECK(parse_fault_spec("swarm*0.5").duration_scale == 0.5);
+  CHECK(parse_fault_spec("swarm").duration_scale == 1.0);
+  for (const char* bad : {"swarm*", "swarm*0", "swarm*-2", "swarm*1e3", "swarm*x", "swarm*inf"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_WITH(parse_fault_spec(bad), Catch::Contains("duration scale must be a positive decimal number"));
+  }
+  aiostreams::sim::SimLoop loop(9);
+  scaled.apply(loop.network());
+  CHECK(loop.network().faults().partition_max ==
+        Approx(aiostreams::sim::Swarm::draw(9).partition_max * 10.0));  // the scale reaches the network
 }

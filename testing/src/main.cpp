@@ -34,10 +34,11 @@ struct Raw {
 
 void add_run_options(CLI::App& command, Raw& raw) {
   command.add_option("--test", raw.test, "the registered test to run (see: list)")->required();
-  command.add_option("--faults", raw.faults,
-                     "none (default), swarm (a mix drawn per seed), or a list such as "
-                     "reset=0.2,partition=0.1 of the faults " +
-                         sim::fault_names());
+  command.add_option(
+      "--faults", raw.faults,
+      "none (default), swarm (a mix drawn per seed; swarm*10 makes its durations 10x longer), or a list such as "
+      "reset=0.2,partition=0.1 of the faults " +
+          sim::fault_names());
   command.add_option("--clients", raw.clients, "Params::clients for the test (0: its default)");
   command.add_option("--rounds", raw.rounds, "Params::rounds for the test (0: its default)");
   command.add_option("--param", raw.params, "KEY=VALUE for Params::values (repeatable)");

@@ -59,12 +59,14 @@ std::string fault_names();
 /// Swarm::draw) or a list of probabilities such as "reset=0.2,partition=0.1".
 struct FaultSpec {
   bool swarm = false;
-  FaultConfig config;  ///< the probabilities (all zero for "none" and "swarm")
-  /// Applies the faults to `network`: enable_swarm() or set_faults(config).
+  double duration_scale = 1.0;  ///< "swarm*10": the swarm's durations times 10 (Swarm::draw)
+  FaultConfig config;           ///< the probabilities (all zero for "none" and "swarm")
+  /// Applies the faults to `network`: enable_swarm(duration_scale) or set_faults(config).
   void apply(Network& network) const;
 };
 
-/// Parses a `--faults` value. Throws std::invalid_argument with a one-line message that names
+/// Parses a `--faults` value: "none", "swarm", "swarm*SCALE" (SCALE a positive decimal number)
+/// or "name=P,..." with the names of the table. Throws std::invalid_argument with a one-line message that names
 /// the bad item and what was expected ("unknown fault 'x' (known: ...)", "'reset=2': the
 /// probability must be a decimal number in [0, 1], such as 0.2").
 FaultSpec parse_fault_spec(const std::string& spec);
