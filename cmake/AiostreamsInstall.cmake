@@ -140,6 +140,7 @@ write_basic_package_version_file(
 install(FILES
     "${PROJECT_BINARY_DIR}/aiostreamsConfig.cmake"
     "${PROJECT_BINARY_DIR}/aiostreamsConfigVersion.cmake"
+    "${PROJECT_SOURCE_DIR}/cmake/AiostreamsSimTests.cmake"
   DESTINATION ${AIOSTREAMS_INSTALL_CMAKEDIR})
 
 # --- pkg-config files ----------------------------------------------------------------------------
