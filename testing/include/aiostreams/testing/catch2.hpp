@@ -13,10 +13,10 @@
 #include "aiostreams/testing/environment_sweep.hpp"
 
 /// Sweeps `test` and CHECKs that it passed; `program` names the binary in replay commands.
-#define AIOSTREAMS_CHECK_SWEEP(test, program)                                                   \
-  do {                                                                                          \
-    const ::aiostreams::testing::EnvironmentSweep aiostreams_sweep_ =                           \
-        ::aiostreams::testing::sweep_from_environment((test), (program));                       \
-    INFO(aiostreams_sweep_.report);                                                             \
-    CHECK(aiostreams_sweep_.passed);                                                            \
+#define AIOSTREAMS_CHECK_SWEEP(test, program)                             \
+  do {                                                                    \
+    const ::aiostreams::testing::EnvironmentSweep aiostreams_sweep_ =     \
+        ::aiostreams::testing::sweep_from_environment((test), (program)); \
+    INFO(aiostreams_sweep_.report);                                       \
+    CHECK(aiostreams_sweep_.passed);                                      \
   } while (false)
