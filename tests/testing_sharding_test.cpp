@@ -42,10 +42,7 @@ TEST_CASE("shards 0..N-1 together run every seed of a range exactly once", "[tes
       std::map<std::uint64_t, int> runs;
       for (std::uint64_t index = 0; index < total; ++index) {
         const Shard shard = pick({}, std::to_string(index) + "/" + std::to_string(total));
-        for (std::uint64_t seed = first;; ++seed) {
-          if (shard.contains(first, seed)) ++runs[seed];
-          if (seed == last) break;
-        }
+        for (const std::uint64_t seed : shard.seeds(first, last)) ++runs[seed];
       }
       INFO("total " << total << ", seeds " << first << ".." << last);
       CHECK(runs.size() == last - first + 1);

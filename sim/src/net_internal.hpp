@@ -16,6 +16,7 @@
 #include "aiostreams/server.hpp"
 #include "aiostreams/sim/network.hpp"
 #include "aiostreams/sim/sim_loop.hpp"
+#include "aiostreams/task_context.hpp"
 #include "aiostreams/transport.hpp"
 
 namespace aiostreams::sim {
@@ -33,6 +34,8 @@ struct SimHost {
   std::string name;
   std::string address;
   int next_port = 49152;
+  /// Its tasks' context (SimTaskContext); null for the default host, whose tasks have none.
+  std::shared_ptr<const TaskContext> context;
 };
 
 /// How a listener is bound on its host.
@@ -74,6 +77,12 @@ struct Network::Impl {
   void fault(const char* what, std::uint64_t id);
   /// A fault on one connection: traced as "fault-reset client-1:49152 -> server:8888".
   void fault(const char* what, const SimTransport& on);
+  /// A fault traced with the words `describe()` gives (see SimLoop::record_described).
+  template <class Describe>
+  void fault(const char* what, std::uint64_t id, Describe&& describe) {
+    ++fired;
+    loop.record_described(what, id, 0, std::forward<Describe>(describe));
+  }
   /// "server:8888"; "server" for port < 0.
   std::string endpoint_name(int host, int port = -1) const;
   /// Makes both ends of a new connection; the server end goes to `listener`'s queue.

@@ -128,7 +128,9 @@ int Network::Impl::add_host(const std::string& name) {
   const int n = index + 1;
   std::string address =
       "127." + std::to_string((n >> 16) & 255) + "." + std::to_string((n >> 8) & 255) + "." + std::to_string(n & 255);
-  hosts.push_back(SimHost{name, address, 49152});
+  std::shared_ptr<const TaskContext> context;
+  if (index != 0) context = std::make_shared<const SimTaskContext>(name);
+  hosts.push_back(SimHost{name, address, 49152, std::move(context)});
   by_name.emplace(name, index);
   by_address.emplace(address, index);
   return index;
@@ -182,8 +184,7 @@ void Network::Impl::fault(const char* what, std::uint64_t id) {
 }
 
 void Network::Impl::fault(const char* what, const SimTransport& on) {
-  ++fired;
-  loop.record_described(what, on.id(), 0, [&on] { return on.describe(); });
+  fault(what, on.id(), [&on] { return on.describe(); });
 }
 
 std::string Network::Impl::endpoint_name(int host, int port) const {
@@ -468,16 +469,14 @@ Task<void> connect_faults(SimLoop& loop, Network::Impl& net, std::int64_t rtt_ns
   const bool refused = net.rng.chance(net.faults.connect_refused);
   const bool hang = !refused && net.rng.chance(net.faults.connect_hang);
   if (hang) {
-    ++net.fired;
-    loop.record_described("fault-connect-hang", 0, 0, [&target] { return "to " + target; });
+    net.fault("fault-connect-hang", 0, [&target] { return "to " + target; });
     Future<void> never(loop);
     never.set_label("connect to " + target + " (hanging)");
     co_await never;
   }
   co_await network_wait(loop, rtt_ns, "connect to " + target);
   if (refused) {
-    ++net.fired;
-    loop.record_described("fault-connect-refused", 0, 0, [&target] { return "to " + target; });
+    net.fault("fault-connect-refused", 0, [&target] { return "to " + target; });
     std::rethrow_exception(refused_error);
   }
 }
@@ -563,9 +562,8 @@ Task<std::shared_ptr<Transport>> SimLoop::do_create_connection(ProtocolFactory f
     std::rethrow_exception(refused);
   }
   if (listener->queue_full() || net.rng.chance(net.faults.backlog_full)) {
-    ++net.fired;
-    record_described("fault-backlog-full", static_cast<std::uint64_t>(port), 0,
-                     [&] { return net.endpoint_name(from) + " -> " + net.endpoint_name(to, port); });
+    net.fault("fault-backlog-full", static_cast<std::uint64_t>(port),
+              [&] { return net.endpoint_name(from) + " -> " + net.endpoint_name(to, port); });
     std::rethrow_exception(refused);
   }
   const std::string client_address = loopback ? "127.0.0.1" : net.hosts[static_cast<std::size_t>(from)].address;

@@ -4,7 +4,6 @@
 #include <cerrno>
 
 #include "aiostreams/errors.hpp"
-#include "aiostreams/sim/spawn.hpp"
 #include "aiostreams/task_context.hpp"
 #include "net_internal.hpp"
 
@@ -31,9 +30,7 @@ void SimTransport::start(std::shared_ptr<Protocol> protocol, std::weak_ptr<Serve
   attached_ = !server_.expired();
   if (net_ == nullptr) return;
   // connection_made runs on the transport's host: a server's handler tasks are created there.
-  std::shared_ptr<const TaskContext> on_host;
-  if (host_ != 0) on_host = std::make_shared<const SimTaskContext>(net_->hosts[static_cast<std::size_t>(host_)].name);
-  net_->loop.call_soon([self = self(), on_host = std::move(on_host)] {
+  net_->loop.call_soon([self = self(), on_host = net_->hosts[static_cast<std::size_t>(host_)].context] {
     if (self->connection_lost_scheduled() || self->protocol_ptr() == nullptr) return;
     const ScopedTaskContext scope(on_host);
     self->call_connection_made();

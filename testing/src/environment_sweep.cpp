@@ -5,14 +5,13 @@
 
 #include "aiostreams/sim/fault_table.hpp"
 #include "aiostreams/testing/report.hpp"
+#include "aiostreams/testing/sharding.hpp"
 #include "aiostreams/testing/sim_test.hpp"
 #include "arguments.hpp"
 
 namespace aiostreams::testing {
 
 namespace {
-constexpr std::uint64_t kMaxSeeds = 10'000'000;  // the seed list alone is 80 MB
-
 std::string variable(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : fallback;
@@ -36,14 +35,11 @@ EnvironmentSweep sweep_from_environment(const std::string& test, const std::stri
   } catch (const detail::UsageError& error) {
     throw std::invalid_argument(error.what());
   }
-  if (range.last - range.first >= kMaxSeeds) {
-    throw std::invalid_argument("AIOSTREAMS_SEEDS: at most " + std::to_string(kMaxSeeds) +
-                                " seeds in one process; shard larger sweeps with the runner's sweep --shard");
-  }
   std::vector<std::uint64_t> seeds;
-  for (std::uint64_t seed = range.first;; ++seed) {
-    seeds.push_back(seed);
-    if (seed == range.last) break;
+  try {
+    seeds = Shard{}.seeds(range.first, range.last);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(std::string("AIOSTREAMS_SEEDS: ") + error.what());
   }
   EnvironmentSweep sweep;
   sweep.results = run_seeds(*found, config, seeds, jobs);

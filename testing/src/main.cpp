@@ -125,9 +125,10 @@ int sweep_command(const Raw& raw, const char* program) {
   touch_status_file(shard);
 
   std::vector<std::uint64_t> seeds;
-  for (std::uint64_t seed = range.first;; ++seed) {
-    if (shard.contains(range.first, seed)) seeds.push_back(seed);
-    if (seed == range.last) break;
+  try {
+    seeds = shard.seeds(range.first, range.last);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--seeds: ") + e.what());
   }
   const bool progress = ::isatty(STDOUT_FILENO) != 0;
   std::size_t done = 0, failed = 0;

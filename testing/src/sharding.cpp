@@ -86,6 +86,22 @@ Shard select_shard(const std::optional<std::string>& flag, const std::optional<s
   return Shard{};
 }
 
+std::vector<std::uint64_t> Shard::seeds(std::uint64_t first, std::uint64_t last) const {
+  std::vector<std::uint64_t> chosen;
+  if (index > last - first) return chosen;
+  const std::uint64_t more = (last - first - index) / total;  // the seeds after the first (no overflow)
+  if (more >= max_seeds_per_process) {
+    throw std::invalid_argument("more than " + std::to_string(max_seeds_per_process) +
+                                " seeds in one process (spread the sweep over shards)");
+  }
+  chosen.reserve(more + 1);
+  for (std::uint64_t seed = first;; ++seed) {
+    if (contains(first, seed)) chosen.push_back(seed);
+    if (seed == last) break;
+  }
+  return chosen;
+}
+
 void touch_status_file(const Shard& shard) {
   if (shard.status_file.empty()) return;
   std::ofstream file(shard.status_file, std::ios::app);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace aiostreams::testing {
 
@@ -18,7 +19,13 @@ struct Shard {
 
   /// True when `seed` of the range starting at `first` belongs to this shard.
   bool contains(std::uint64_t first, std::uint64_t seed) const noexcept { return (seed - first) % total == index; }
+  /// This shard's seeds of first..last, in order. Throws std::invalid_argument when they are
+  /// more than max_seeds_per_process (spread such a sweep over shards).
+  std::vector<std::uint64_t> seeds(std::uint64_t first, std::uint64_t last) const;
 };
+
+/// The most seeds one process runs (their list alone is 80 MB).
+inline constexpr std::uint64_t max_seeds_per_process = 10'000'000;
 
 /// Reads an environment variable: nullptr when unset. Tests pass their own.
 using Environment = std::function<const char*(const char*)>;
